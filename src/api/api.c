@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+// Request dispatch for the REST API and the helpers every handler shares.
+#include "api/api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "domain/validate.h"
+#include "store/events.h"
+
+static const struct api_module *const modules[] = {
+    &api_meta_module,       &api_orgs_module,      &api_tokens_module,       &api_rooms_module,
+    &api_categories_module, &api_sessions_module,  &api_participants_module, &api_stage_module,
+    &api_events_module,     &api_analytics_module,
+};
+#define NMODULES (sizeof modules / sizeof modules[0])
+
+const struct api_module *const *api_modules(size_t *n)
+{
+    *n = NMODULES;
+    return modules;
+}
+
+api *api_new(store *st, const struct api_config *cfg)
+{
+    api *a = xcalloc(1, sizeof *a);
+    a->st = st;
+    a->cfg = *cfg;
+    a->keys = key_cache_new();
+    a->metrics = metrics_new();
+    return a;
+}
+
+void api_free(api *a)
+{
+    if (!a)
+        return;
+    key_cache_free(a->keys);
+    metrics_free(a->metrics);
+    free(a);
+}
+
+// Finds the route across every module; 405 only when no module knows the path for the method.
+static enum router_result find_route(http_req *req, char *scratch, const struct api_route **out,
+                                     char *allow, size_t allow_cap)
+{
+    enum router_result best = ROUTER_NOT_FOUND;
+    char tmp[64];
+    for (size_t m = 0; m < NMODULES; m++) {
+        size_t idx;
+        enum router_result r =
+            router_match(modules[m]->routes, modules[m]->count, sizeof(struct api_route), req,
+                         req->path, scratch, &idx, tmp, sizeof tmp);
+        if (r == ROUTER_FOUND) {
+            *out = &modules[m]->routes[idx];
+            return r;
+        }
+        if (r == ROUTER_BAD_METHOD) {
+            size_t used = strlen(allow);
+            snprintf(allow + used, allow_cap - used, "%s%s", used ? ", " : "", tmp);
+            best = r;
+        }
+    }
+    return best;
+}
+
+void api_dispatch(void *user, http_req *req, http_resp *resp)
+{
+    api *a = user;
+    uint64_t t0 = clock_mono_ns();
+    struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .req = req, .resp = resp};
+    c.now_ms = clock_now_ms();
+    char scratch[1024 + HTTP_MAX_PARAMS];
+    const struct api_route *route = NULL;
+
+    enum router_result r = find_route(req, scratch, &route, resp->allow, sizeof resp->allow);
+    if (r == ROUTER_NOT_FOUND) {
+        api_error(&c, 404, "not_found", NULL, "no route for %.200s", req->path);
+    } else if (r == ROUTER_BAD_METHOD) {
+        api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here; use %s",
+                  http_method_name(req->method), resp->allow);
+    } else if (req->body_too_large) {
+        api_error(&c, 400, "body_too_large", NULL, "request body exceeds %d bytes", HTTP_MAX_BODY);
+    } else if (auth_check(&c, route->auth) == 0) {
+        route->fn(&c);
+    }
+    double secs = (double)(clock_mono_ns() - t0) / 1e9;
+    metrics_observe(a->metrics, req->route ? req->route : "unmatched", req->method, resp->status,
+                    secs);
+    if (log_enabled(LOG_DEBUG))
+        log_debug("request", "method=%s path=%s status=%d us=%.0f", http_method_name(req->method),
+                  req->path, resp->status, secs * 1e6);
+}
+
+void api_tick(api *a, int64_t now_ms)
+{
+    a->last_tick_ms = now_ms;
+    for (size_t m = 0; m < NMODULES; m++) {
+        if (!modules[m]->tick)
+            continue;
+        http_resp resp = {.status = 200};
+        sbuf_init(&resp.body);
+        struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .resp = &resp};
+        c.now_ms = now_ms;
+        modules[m]->tick(&c);
+        sbuf_fini(&resp.body);
+    }
+}
+
+void api_json(struct api_call *c, int status, json_t *obj)
+{
+    c->resp->status = status;
+    c->resp->content_type = "application/json";
+    sbuf_reset(&c->resp->body);
+    char *text = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    if (text) {
+        sbuf_puts(&c->resp->body, text);
+        free(text);
+    }
+}
+
+void api_error(struct api_call *c, int status, const char *code, const char *field, const char *fmt,
+               ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
+    json_object_set_new(err, "field", field && *field ? json_string(field) : json_null());
+    api_json(c, status, json_pack("{s:o}", "error", err));
+}
+
+void api_fail(struct api_call *c, int err, const char *what)
+{
+    switch (err) {
+    case VOX_ENOTFOUND:
+        api_error(c, 404, "not_found", NULL, "%s not found", what);
+        return;
+    case VOX_ECONFLICT:
+        api_error(c, 409, "conflict", NULL, "%s conflicts with the current state", what);
+        return;
+    case VOX_EFULL:
+        api_error(c, 409, "room_full", NULL, "the room is full");
+        return;
+    case VOX_EFORBIDDEN:
+        api_error(c, 403, "forbidden", NULL, "not allowed to change this %s", what);
+        return;
+    case VOX_EINVAL:
+        api_error(c, 400, "invalid", NULL, "invalid %s", what);
+        return;
+    default:
+        api_error(c, 500, "internal", NULL, "internal error while handling %s", what);
+    }
+}
+
+void api_no_content(struct api_call *c)
+{
+    c->resp->status = 204;
+    sbuf_reset(&c->resp->body);
+}
+
+json_t *api_body(struct api_call *c, const struct body_field *fields, size_t n)
+{
+    struct body_error e;
+    json_t *obj;
+    if (body_parse(c->req->body, c->req->body_len, fields, n, 1, &obj, &e)) {
+        api_error(c, 400, e.code, e.field, "%s", e.message);
+        return NULL;
+    }
+    return obj;
+}
+
+const char *api_path_uuid(struct api_call *c, int i, const char *field)
+{
+    const char *v = i < c->req->nparams ? c->req->params[i] : NULL;
+    if (!v || !validate_uuid(v)) {
+        api_error(c, 400, "invalid_uuid", field, "%s in the path is not a UUID", field);
+        return NULL;
+    }
+    return v;
+}
+
+static int query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out)
+{
+    const char *s = http_query(c->req, key);
+    if (!s) {
+        *out = dflt;
+        return 0;
+    }
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max) {
+        api_error(c, 400, "out_of_range", key, "%s must be an integer between %d and %d", key, min,
+                  max);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int api_page(struct api_call *c, int *limit, int *offset)
+{
+    if (query_int(c, "limit", 50, 1, 500, limit) || query_int(c, "offset", 0, 0, 1000000, offset))
+        return -1;
+    return 0;
+}
+
+int api_query_uuid(struct api_call *c, const char *key, const char **out)
+{
+    const char *s = http_query(c->req, key);
+    *out = NULL;
+    if (!s)
+        return 0;
+    if (!validate_uuid(s)) {
+        api_error(c, 400, "invalid_uuid", key, "%s is not a UUID", key);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+static void copy_id(char *dst, const char *src)
+{
+    snprintf(dst, 37, "%s", src ? src : "");
+}
+
+void api_event(struct api_call *c, const char *type, const char *room_id, const char *session_id,
+               const char *participant_id, json_t *data)
+{
+    struct event_rec e = {0};
+    copy_id(e.org_id, c->who.org_id);
+    copy_id(e.room_id, room_id);
+    copy_id(e.session_id, session_id);
+    copy_id(e.participant_id, participant_id);
+    snprintf(e.type, sizeof e.type, "%s", type);
+    e.data = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    e.created_at = c->now_ms;
+    int err = c->st->events->append(c->st, &e);
+    if (err)
+        log_error("event append failed", "type=%s err=%s", type, vox_err_name(err));
+    free(e.data);
+    json_decref(data);
+}
+
+void api_set_time(json_t *obj, const char *name, int64_t ms)
+{
+    if (ms <= 0) {
+        json_object_set_new(obj, name, json_null());
+        return;
+    }
+    char ts[32];
+    clock_format_rfc3339(ms, ts);
+    json_object_set_new(obj, name, json_string(ts));
+}
+
+json_t *api_json_text(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    return v ? v : json_object();
+}

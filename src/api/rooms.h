@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Room helpers other handlers share: JSON form and permission overrides.
+#ifndef VOX_API_ROOMS_H
+#define VOX_API_ROOMS_H
+
+#include <jansson.h>
+
+#include "domain/perm.h"
+#include "store/rooms.h"
+
+// The room as the API shows it (no password hash: has_password instead).
+json_t *rooms_json(const struct room_rec *r);
+// Reads the room's stored overrides for a role and an identity (absent -> zero overrides).
+void rooms_overrides(const struct room_rec *r, role rl, const char *identity,
+                     struct perm_override *role_ovr, struct perm_override *identity_ovr);
+// A participant's permissions in the room: role defaults, then the room's overrides.
+uint32_t rooms_permissions(const struct room_rec *r, role rl, const char *identity);
+
+// 1 when the room has no password or pw matches it, else 0.
+int rooms_check_password(const struct room_rec *r, const char *pw);
+
+#endif

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+// libwebsockets glue: assembles a request (method, path, query, headers, body) in the
+// per-connection data, hands it to the dispatcher and writes the answer with keep-alive.
+#include "http/server.h"
+
+#include <libwebsockets.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+
+struct http_server {
+    struct lws_context *ctx;
+    struct http_server_config cfg;
+    void *foreign_loops[1];
+};
+
+struct conn {
+    char path[1024];
+    char scratch[1024];
+    char query_buf[2048];
+    char auth[1024];
+    char ctype[128];
+    sbuf body;
+    http_req req;
+    int expect_body;
+};
+
+static const struct {
+    enum lws_token_indexes tok;
+    enum http_method m;
+} method_tokens[] = {
+    {WSI_TOKEN_GET_URI, HTTP_GET},         {WSI_TOKEN_POST_URI, HTTP_POST},
+    {WSI_TOKEN_PUT_URI, HTTP_PUT},         {WSI_TOKEN_PATCH_URI, HTTP_PATCH},
+    {WSI_TOKEN_DELETE_URI, HTTP_DELETE},   {WSI_TOKEN_HEAD_URI, HTTP_HEAD},
+    {WSI_TOKEN_OPTIONS_URI, HTTP_OPTIONS},
+};
+
+static int read_method(struct lws *wsi, enum http_method *m)
+{
+    for (size_t i = 0; i < sizeof method_tokens / sizeof method_tokens[0]; i++)
+        if (lws_hdr_total_length(wsi, method_tokens[i].tok) > 0) {
+            *m = method_tokens[i].m;
+            return 0;
+        }
+    return -1;
+}
+
+// Copies the decoded "k=v" query fragments into c->query_buf and points req->query at them.
+static void read_query(struct lws *wsi, struct conn *c)
+{
+    char *p = c->query_buf;
+    char *end = c->query_buf + sizeof c->query_buf;
+    http_req *req = &c->req;
+    for (int i = 0; req->nquery < HTTP_MAX_QUERY && end - p > 1; i++) {
+        int n = lws_hdr_copy_fragment(wsi, p, (int)(end - p), WSI_TOKEN_HTTP_URI_ARGS, i);
+        if (n < 0)
+            break;
+        char *eq = strchr(p, '=');
+        req->query[req->nquery].key = p;
+        req->query[req->nquery].value = eq ? eq + 1 : "";
+        if (eq)
+            *eq = '\0';
+        req->nquery++;
+        p += n + 1;
+    }
+}
+
+static const char *read_header(struct lws *wsi, enum lws_token_indexes tok, char *buf, int cap)
+{
+    if (lws_hdr_total_length(wsi, tok) <= 0)
+        return NULL;
+    if (lws_hdr_copy(wsi, buf, cap, tok) < 0)
+        return NULL;
+    return buf;
+}
+
+static int write_response(struct lws *wsi, struct conn *c, http_resp *resp, int must_close)
+{
+    uint8_t hdr[LWS_PRE + 1024];
+    uint8_t *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr - 1;
+    size_t blen = c->req.method == HTTP_HEAD ? 0 : resp->body.len;
+    const char *ctype = resp->content_type ? resp->content_type : "application/json";
+
+    if (lws_add_http_common_headers(wsi, (unsigned)resp->status, ctype, resp->body.len, &p, end))
+        return -1;
+    if (resp->allow[0] &&
+        lws_add_http_header_by_name(wsi, (const uint8_t *)"allow:", (const uint8_t *)resp->allow,
+                                    (int)strlen(resp->allow), &p, end))
+        return -1;
+    if (resp->location[0] && lws_add_http_header_by_name(
+                                 wsi, (const uint8_t *)"location:", (const uint8_t *)resp->location,
+                                 (int)strlen(resp->location), &p, end))
+        return -1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    if (blen) {
+        uint8_t stackbuf[LWS_PRE + 4096];
+        uint8_t *buf = blen <= 4096 ? stackbuf : xmalloc(LWS_PRE + blen);
+        memcpy(buf + LWS_PRE, resp->body.data, blen);
+        int w = lws_write(wsi, buf + LWS_PRE, blen, LWS_WRITE_HTTP_FINAL);
+        if (buf != stackbuf)
+            free(buf);
+        if (w < 0)
+            return -1;
+    }
+    if (must_close)
+        return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
+{
+    http_resp resp = {.status = 200};
+    sbuf_init(&resp.body);
+    c->req.body = c->body.len ? c->body.data : NULL;
+    c->req.body_len = c->body.len;
+    s->cfg.dispatch(s->cfg.user, &c->req, &resp);
+    int rc = write_response(wsi, c, &resp, c->req.body_too_large);
+    sbuf_fini(&resp.body);
+    sbuf_reset(&c->body);
+    return rc;
+}
+
+static int on_http(struct lws *wsi, struct http_server *s, struct conn *c, const char *uri)
+{
+    memset(&c->req, 0, sizeof c->req);
+    sbuf_reset(&c->body);
+    if (read_method(wsi, &c->req.method) < 0)
+        return lws_return_http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL) ? -1 : 0;
+    snprintf(c->path, sizeof c->path, "%s", uri ? uri : "/");
+    c->req.path = c->path;
+    read_query(wsi, c);
+    c->req.authorization =
+        read_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->auth, (int)sizeof c->auth);
+    c->req.content_type =
+        read_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->ctype, (int)sizeof c->ctype);
+
+    char clen[32];
+    long long want = 0;
+    if (read_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, (int)sizeof clen))
+        want = atoll(clen);
+    if (want > HTTP_MAX_BODY) {
+        c->req.body_too_large = 1;
+        return dispatch(wsi, s, c);
+    }
+    c->expect_body = want > 0;
+    if (c->expect_body)
+        return 0; // wait for LWS_CALLBACK_HTTP_BODY_COMPLETION
+    return dispatch(wsi, s, c);
+}
+
+static int on_body(struct conn *c, const void *in, size_t len)
+{
+    if (c->body.len + len > HTTP_MAX_BODY) {
+        c->req.body_too_large = 1;
+        return 0;
+    }
+    sbuf_append(&c->body, in, len);
+    return 0;
+}
+
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len)
+{
+    struct conn *c = user;
+    struct http_server *s = lws_context_user(lws_get_context(wsi));
+
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return on_http(wsi, s, c, in);
+    case LWS_CALLBACK_HTTP_BODY:
+        return on_body(c, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        c->expect_body = 0;
+        return dispatch(wsi, s, c);
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (c)
+            sbuf_fini(&c->body);
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}
+
+static const struct lws_protocols protocols[] = {
+    {"http", callback_http, sizeof(struct conn), 0, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void lws_log_emit(int level, const char *line)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        n--;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < 500 ? n : 500), line);
+    log_write(level & LLL_ERR ? LOG_ERROR : LOG_WARN, "lws", "line=%s", buf);
+}
+
+int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out)
+{
+    struct http_server *s = xcalloc(1, sizeof *s);
+    s->cfg = *cfg;
+    s->foreign_loops[0] = loop;
+    lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
+
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.port = cfg->port;
+    info.iface = cfg->host;
+    info.protocols = protocols;
+    info.options =
+        LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.foreign_loops = s->foreign_loops;
+    info.user = s;
+    info.max_http_header_data = 8192;
+    info.timeout_secs = 30;
+    info.keepalive_timeout = 60;
+    s->ctx = lws_create_context(&info);
+    if (!s->ctx) {
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void http_server_free(http_server *s)
+{
+    if (!s)
+        return;
+    lws_context_destroy(s->ctx);
+    free(s);
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// HTTP/1.1 server on libwebsockets, running on the caller's libuv loop.
+#ifndef VOX_HTTP_SERVER_H
+#define VOX_HTTP_SERVER_H
+
+#include <uv.h>
+
+#include "http/http.h"
+
+typedef struct http_server http_server;
+
+// Called once per complete request on the loop thread; fills resp (status defaults to 200).
+typedef void (*http_dispatch_cb)(void *user, http_req *req, http_resp *resp);
+
+struct http_server_config {
+    const char *host; // IP address to bind, e.g. "127.0.0.1"
+    int port;
+    http_dispatch_cb dispatch;
+    void *user;
+};
+
+// Starts listening; 0 on success, negative on failure (port in use, bad address).
+int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out);
+// Stops accepting and closes every connection; the loop must run afterwards so libuv handles
+// can close. Safe on NULL.
+void http_server_free(http_server *s);
+
+#endif

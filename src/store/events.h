@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// The append-only event log.
+#ifndef VOX_STORE_EVENTS_H
+#define VOX_STORE_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct event_rec {
+    int64_t seq; // assigned by the store, increasing
+    char id[37];
+    char org_id[37];
+    char room_id[37];        // "" = none
+    char session_id[37];     // "" = none
+    char participant_id[37]; // "" = none
+    char type[64];           // "participant.joined", "session.started", ...
+    char *data;              // JSON object text or NULL
+    int64_t created_at;
+};
+
+struct event_filter {
+    const char *room_id, *session_id, *participant_id, *type; // NULL = any
+    int64_t since, until;                                     // ms since epoch, 0 = unbounded
+    int limit, offset;
+};
+
+struct store_event_ops {
+    // Appends e; an empty id is generated and created_at 0 means now.
+    int (*append)(store *s, const struct event_rec *e);
+    // Oldest first within the filter.
+    int (*list)(store *s, const char *org_id, const struct event_filter *f, struct event_rec **out,
+                size_t *n);
+};
+
+void event_recs_free(struct event_rec *v, size_t n);
+
+#endif

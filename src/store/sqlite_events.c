@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// The event log on SQLite.
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/mem.h"
+#include "core/uuid.h"
+#include "store/events.h"
+#include "store/sqlite_int.h"
+
+void event_recs_free(struct event_rec *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].data);
+    free(v);
+}
+
+static const char SQL_APPEND[] =
+    "INSERT INTO events (id, org_id, room_id, session_id, participant_id, type, data, "
+    "created_at) VALUES (?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?, ?)";
+
+static const char SQL_LIST[] =
+    "SELECT seq, id, org_id, coalesce(room_id, ''), coalesce(session_id, ''), "
+    "coalesce(participant_id, ''), type, data, created_at FROM events WHERE org_id = ?1 "
+    "AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR session_id = ?3) "
+    "AND (?4 IS NULL OR participant_id = ?4) AND (?5 IS NULL OR type = ?5) "
+    "AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at <= ?7) "
+    "ORDER BY seq LIMIT ?8 OFFSET ?9";
+
+static int event_append(store *s, const struct event_rec *e)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_APPEND);
+    if (!st)
+        return VOX_EIO;
+    char id[UUID_STR_LEN];
+    if (e->id[0])
+        memcpy(id, e->id, sizeof id);
+    else
+        uuid_new(id);
+    sq_text(st, 1, id);
+    sq_text(st, 2, e->org_id);
+    sq_text(st, 3, e->room_id);
+    sq_text(st, 4, e->session_id);
+    sq_text(st, 5, e->participant_id);
+    sq_text(st, 6, e->type);
+    sq_text(st, 7, e->data ? e->data : "{}");
+    sq_int(st, 8, e->created_at ? e->created_at : clock_now_ms());
+    return sq_exec(s, st);
+}
+
+static void event_row(sqlite3_stmt *st, struct event_rec *e)
+{
+    e->seq = sqlite3_column_int64(st, 0);
+    sq_col_copy(st, 1, e->id, sizeof e->id);
+    sq_col_copy(st, 2, e->org_id, sizeof e->org_id);
+    sq_col_copy(st, 3, e->room_id, sizeof e->room_id);
+    sq_col_copy(st, 4, e->session_id, sizeof e->session_id);
+    sq_col_copy(st, 5, e->participant_id, sizeof e->participant_id);
+    sq_col_copy(st, 6, e->type, sizeof e->type);
+    e->data = sq_col_dup(st, 7);
+    e->created_at = sqlite3_column_int64(st, 8);
+}
+
+static int event_list(store *s, const char *org_id, const struct event_filter *f,
+                      struct event_rec **out, size_t *n)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_LIST);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, f->room_id);
+    sq_text(st, 3, f->session_id);
+    sq_text(st, 4, f->participant_id);
+    sq_text(st, 5, f->type);
+    sq_int(st, 6, f->since);
+    sq_int(st, 7, f->until);
+    sq_int(st, 8, f->limit);
+    sq_int(st, 9, f->offset);
+    struct event_rec *v = xcalloc((size_t)f->limit + 1, sizeof *v);
+    size_t k = 0;
+    int rc = SQLITE_DONE;
+    while (k < (size_t)f->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        event_row(st, &v[k++]);
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    int err = sq_err(s, rc);
+    sqlite3_reset(st);
+    *out = v;
+    *n = k;
+    return err;
+}
+
+const struct store_event_ops sqlite_event_ops = {
+    .append = event_append,
+    .list = event_list,
+};
