@@ -15,8 +15,8 @@ SAN     ?=
 PKGS    := libwebsockets libuv jansson sqlite3 libcrypto
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wimplicit-fallthrough -Werror
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -MMD -MP
+OPT     ?= -O2 -g
+CFLAGS  := $(OPT) -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -28,10 +28,10 @@ LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CTL_SRC    := $(wildcard tools/voxctl/*.c)
 UNIT_SRC   := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-FUZZ_SRC   := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
-FUZZ_BIN   := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_TARGETS := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
+FUZZ_BIN   := $(FUZZ_TARGETS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check unit fuzz-replay fuzz-libfuzzer format format-check bench clean
+.PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench clean
 
 all: $(BUILD)/voxd $(BUILD)/voxctl
 

@@ -53,10 +53,15 @@ for f in "${lib_src[@]}"; do
     [ "$f" = src/main.c ] || [ "$f" = ./src/main.c ] || objs+=("$OUT/obj/${f%.c}.o")
 done
 # Compile in parallel; fuzzer-no-link instruments without pulling in libFuzzer's main.
+# shellcheck disable=SC2016 # the inner script expands $1, $OUT, $CC itself
 printf '%s\n' "${lib_src[@]}" | grep -v -x -e src/main.c -e ./src/main.c |
     xargs -r -P "$(nproc)" -n 1 sh -c \
         'o="$OUT/obj/${1%.c}.o"; mkdir -p "$(dirname "$o")" &&
-         $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$1" -o "$o"' _
+         $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$1" -o "$o"' _ || {
+    echo "build-libfuzzer: library sources failed to compile (FUZZ_WERROR=0 keeps going on" \
+        "warnings; FUZZ_SRC narrows the sources)" >&2
+    exit 1
+}
 rm -f "$OUT/libvox-fuzz.a"
 if [ ${#objs[@]} -gt 0 ]; then
     ar rcs "$OUT/libvox-fuzz.a" "${objs[@]}"

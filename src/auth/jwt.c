@@ -15,6 +15,7 @@
 
 #include "auth/b64.h"
 #include "core/err.h"
+#include "core/mem.h"
 
 // Characters of an unpadded base64url 32-byte signature.
 #define SIG_CHARS 43
@@ -36,8 +37,7 @@ static int hmac_sha256(const uint8_t *key, size_t keylen, const void *data, size
 static void put_b64(char *buf, size_t *pos, size_t cap, const void *s, size_t n)
 {
     int w = b64url_encode(s, n, buf + *pos, cap - *pos);
-    if (w < 0)
-        abort(); // broken invariant: the caller's size arithmetic is wrong
+    ASSERT(w >= 0);
     *pos += (size_t)w;
 }
 
@@ -65,9 +65,7 @@ int jwt_sign_hs256(const json_t *claims, const char *kid, const uint8_t *key, si
     size_t total = hl + 1 + pll + 1 + SIG_CHARS;
     if (strlen(hdr) > JWT_MAX_LEN || strlen(pl) > JWT_MAX_LEN || total > JWT_MAX_LEN)
         goto fail;
-    rc = VOX_ENOMEM;
-    if (!(tok = malloc(total + 1)))
-        goto fail;
+    tok = xmalloc(total + 1);
     size_t pos = 0;
     put_b64(tok, &pos, total + 1, hdr, strlen(hdr));
     tok[pos++] = '.';
@@ -166,8 +164,6 @@ static const char *check_claims(struct jwt *t)
     return NULL;
 }
 
-static const char oom[] = "out of memory";
-
 // Token layout:  base64url(header) '.' base64url(payload) '.' base64url(sig)
 static const char *parse(const char *token, size_t len, struct jwt *t)
 {
@@ -193,10 +189,7 @@ static const char *parse(const char *token, size_t len, struct jwt *t)
     if ((why = check_claims(t)))
         return why;
     t->signing_len = hl + 1 + pl;
-    if (!(t->signing_input = malloc(t->signing_len + 1)))
-        return oom;
-    memcpy(t->signing_input, token, t->signing_len);
-    t->signing_input[t->signing_len] = '\0';
+    t->signing_input = xstrndup(token, t->signing_len);
     return NULL;
 }
 
@@ -209,7 +202,7 @@ int jwt_parse(const char *token, size_t len, struct jwt *out, const char **reaso
     if (!why)
         return VOX_OK;
     jwt_fini(out);
-    return why == oom ? VOX_ENOMEM : VOX_EUNAUTH;
+    return VOX_EUNAUTH;
 }
 
 static int64_t sat_add(int64_t a, int64_t b)

@@ -41,8 +41,7 @@ int jwt_sign_hs256(const json_t *claims, const char *kid, const uint8_t *key, si
 // header must be an object with alg "HS256", typ "JWT" if present, no "crit", kid a string
 // if present; payload must be an object whose iss/sub are strings and exp/nbf/iat numbers
 // when present. Returns 0, or VOX_EUNAUTH with *reason (if reason is non-NULL) set to a
-// static string (VOX_ENOMEM if memory ran out) and out left needing no jwt_fini(); safe
-// on arbitrary bytes.
+// static string and out left needing no jwt_fini(); safe on arbitrary bytes.
 int jwt_parse(const char *token, size_t len, struct jwt *out, const char **reason);
 
 // Checks the signature of a parsed token against key in constant time, then that

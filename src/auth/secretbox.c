@@ -13,6 +13,7 @@
 
 #include "auth/b64.h"
 #include "core/err.h"
+#include "core/mem.h"
 
 #define OVERHEAD (SECRETBOX_NONCE_LEN + SECRETBOX_TAG_LEN)
 
@@ -51,9 +52,8 @@ int secretbox_seal(const uint8_t key[SECRETBOX_KEY_LEN], const uint8_t *pt, size
     if (len > SECRETBOX_MAX_PLAINTEXT || (len > 0 && !pt))
         return VOX_EINVAL;
     size_t boxlen = len + OVERHEAD, txtcap = b64_encoded_len(boxlen) + 1;
-    rc = VOX_ENOMEM;
-    if (!(box = malloc(boxlen)) || !(txt = malloc(txtcap)))
-        goto fail;
+    box = xmalloc(boxlen);
+    txt = xmalloc(txtcap);
     if ((rc = secretbox_random(box, SECRETBOX_NONCE_LEN)) != VOX_OK)
         goto fail;
     uint8_t *ct = box + SECRETBOX_NONCE_LEN;
@@ -82,9 +82,7 @@ int secretbox_open(const uint8_t key[SECRETBOX_KEY_LEN], const char *b64, uint8_
     size_t txtlen = strlen(b64), max = b64_decoded_max(txtlen);
     if (txtlen > b64_encoded_len(SECRETBOX_MAX_PLAINTEXT + OVERHEAD))
         return VOX_EINVAL;
-    uint8_t *box = malloc(max);
-    if (!box)
-        return VOX_ENOMEM;
+    uint8_t *box = xmalloc(max);
     int n = b64_decode(b64, txtlen, box, max);
     if (n < OVERHEAD || (size_t)n - OVERHEAD > cap)
         goto fail;
