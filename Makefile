@@ -47,7 +47,7 @@ $(BUILD)/voxd: $(BUILD)/src/main.o $(BUILD)/libvox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/voxctl: $(CTL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvox.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcurl
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libvox.a
 	@mkdir -p $(dir $@)

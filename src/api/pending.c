@@ -16,5 +16,4 @@ API_MODULE(api_categories_module, none);
 API_MODULE(api_sessions_module, none);
 API_MODULE(api_participants_module, none);
 API_MODULE(api_stage_module, none);
-API_MODULE(api_events_module, none);
 API_MODULE(api_analytics_module, none);

@@ -21,13 +21,31 @@ static const char SQL_APPEND[] =
     "INSERT INTO events (id, org_id, room_id, session_id, participant_id, type, data, "
     "created_at) VALUES (?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?, ?)";
 
-static const char SQL_LIST[] =
-    "SELECT seq, id, org_id, coalesce(room_id, ''), coalesce(session_id, ''), "
-    "coalesce(participant_id, ''), type, data, created_at FROM events WHERE org_id = ?1 "
-    "AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR session_id = ?3) "
-    "AND (?4 IS NULL OR participant_id = ?4) AND (?5 IS NULL OR type = ?5) "
-    "AND (?6 = 0 OR created_at >= ?6) AND (?7 = 0 OR created_at <= ?7) "
-    "ORDER BY seq LIMIT ?8 OFFSET ?9";
+// One statement per leading filter, so each walks its own (<column>, seq) index in seq order and
+// stops after LIMIT rows; the unary + keeps the planner off events_org when a narrower index
+// applies. The bindings are the same in all four.
+#define EV_SELECT                                                                                  \
+    "SELECT seq, id, org_id, coalesce(room_id, ''), coalesce(session_id, ''), "                    \
+    "coalesce(participant_id, ''), type, data, created_at FROM events WHERE "
+#define EV_ROOM        "(?2 IS NULL OR room_id = ?2)"
+#define EV_SESSION     "(?3 IS NULL OR session_id = ?3)"
+#define EV_PARTICIPANT "(?4 IS NULL OR participant_id = ?4)"
+#define EV_REST                                                                                    \
+    " AND (?5 IS NULL OR type = ?5) AND (?6 IS NULL OR substr(type, 1, length(?6)) = ?6) "         \
+    "AND (?7 = 0 OR created_at >= ?7) AND (?8 = 0 OR created_at <= ?8) AND seq > ?9 "              \
+    "ORDER BY seq LIMIT ?10 OFFSET ?11"
+
+static const char SQL_LIST_ORG[] =
+    EV_SELECT "org_id = ?1 AND " EV_ROOM " AND " EV_SESSION " AND " EV_PARTICIPANT EV_REST;
+static const char SQL_LIST_ROOM[] =
+    EV_SELECT "room_id = ?2 AND +org_id = ?1 AND " EV_SESSION " AND " EV_PARTICIPANT EV_REST;
+static const char SQL_LIST_SESSION[] =
+    EV_SELECT "session_id = ?3 AND +org_id = ?1 AND " EV_ROOM " AND " EV_PARTICIPANT EV_REST;
+static const char SQL_LIST_PARTICIPANT[] =
+    EV_SELECT "participant_id = ?4 AND +org_id = ?1 AND " EV_ROOM " AND " EV_SESSION EV_REST;
+
+static const char SQL_ROOM_EXISTS[] = "SELECT 1 FROM rooms WHERE id = ?1 AND org_id = ?2";
+static const char SQL_SESSION_EXISTS[] = "SELECT 1 FROM sessions WHERE id = ?1 AND org_id = ?2";
 
 static int event_append(store *s, const struct event_rec *e)
 {
@@ -63,10 +81,24 @@ static void event_row(sqlite3_stmt *st, struct event_rec *e)
     e->created_at = sqlite3_column_int64(st, 8);
 }
 
+// The most selective id filter picks the statement (a participant has few events, an org many).
+static const char *list_sql(const struct event_filter *f)
+{
+    if (f->participant_id)
+        return SQL_LIST_PARTICIPANT;
+    if (f->session_id)
+        return SQL_LIST_SESSION;
+    if (f->room_id)
+        return SQL_LIST_ROOM;
+    return SQL_LIST_ORG;
+}
+
 static int event_list(store *s, const char *org_id, const struct event_filter *f,
                       struct event_rec **out, size_t *n)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_LIST);
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = sq_stmt(s, list_sql(f));
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, org_id);
@@ -74,10 +106,12 @@ static int event_list(store *s, const char *org_id, const struct event_filter *f
     sq_text(st, 3, f->session_id);
     sq_text(st, 4, f->participant_id);
     sq_text(st, 5, f->type);
-    sq_int(st, 6, f->since);
-    sq_int(st, 7, f->until);
-    sq_int(st, 8, f->limit);
-    sq_int(st, 9, f->offset);
+    sq_text(st, 6, f->type_prefix);
+    sq_int(st, 7, f->since);
+    sq_int(st, 8, f->until);
+    sq_int(st, 9, f->after_seq);
+    sq_int(st, 10, f->limit);
+    sq_int(st, 11, f->offset);
     struct event_rec *v = xcalloc((size_t)f->limit + 1, sizeof *v);
     size_t k = 0;
     int rc = SQLITE_DONE;
@@ -87,12 +121,30 @@ static int event_list(store *s, const char *org_id, const struct event_filter *f
         rc = SQLITE_DONE;
     int err = sq_err(s, rc);
     sqlite3_reset(st);
+    if (err) {
+        event_recs_free(v, k);
+        return err;
+    }
     *out = v;
     *n = k;
+    return 0;
+}
+
+static int event_exists(store *s, const char *org_id, enum event_scope scope, const char *id)
+{
+    sqlite3_stmt *st = sq_stmt(s, scope == EVENT_SCOPE_ROOM ? SQL_ROOM_EXISTS : SQL_SESSION_EXISTS);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, id);
+    sq_text(st, 2, org_id);
+    int rc = sqlite3_step(st);
+    int err = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
+    sqlite3_reset(st);
     return err;
 }
 
 const struct store_event_ops sqlite_event_ops = {
     .append = event_append,
     .list = event_list,
+    .exists = event_exists,
 };
