@@ -33,8 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r == ROUTER_FOUND) {
             // Every capture must be a non-empty segment of the path without a slash.
             for (int i = 0; i < req.nparams; i++)
-                if (!req.params[i][0] || strchr(req.params[i], '/') ||
-                    !strstr(path, req.params[i]))
+                if (!req.params[i][0] || strchr(req.params[i], '/') || !strstr(path, req.params[i]))
                     abort();
             if (idx >= mods[m]->count)
                 abort();

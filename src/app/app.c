@@ -72,8 +72,7 @@ static void on_signal(uv_signal_t *h, int signum)
         return;
     a->stopping = 1;
     log_info("shutting down", "signal=%d", signum);
-    http_server_free(a->http);
-    a->http = NULL;
+    http_server_stop(a->http);
     uv_timer_stop(&a->tick);
     uv_close((uv_handle_t *)&a->tick, NULL);
     uv_close((uv_handle_t *)&a->sigint, NULL);
@@ -146,6 +145,8 @@ int app_run(const struct app_config *cfg)
     log_info("voxd listening", "addr=http://%s:%d data_dir=%s admin=%s", cfg->listen_host,
              cfg->listen_port, cfg->data_dir, cfg->admin_token[0] ? "on" : "off");
 
+    uv_run(&a.loop, UV_RUN_DEFAULT);
+    http_server_free(a.http);
     uv_run(&a.loop, UV_RUN_DEFAULT);
     api_free(a.api);
     store_close(a.st);

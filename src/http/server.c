@@ -110,6 +110,9 @@ static int write_response(struct lws *wsi, struct conn *c, http_resp *resp, int 
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+// The per-connection data may be freed inside lws_http_transaction_completed() (lws drops
+// the protocol binding between keep-alive transactions), so nothing touches c after the
+// response is written.
 static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
 {
     http_resp resp = {.status = 200};
@@ -117,9 +120,9 @@ static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
     c->req.body = c->body.len ? c->body.data : NULL;
     c->req.body_len = c->body.len;
     s->cfg.dispatch(s->cfg.user, &c->req, &resp);
+    sbuf_fini(&c->body);
     int rc = write_response(wsi, c, &resp, c->req.body_too_large);
     sbuf_fini(&resp.body);
-    sbuf_reset(&c->body);
     return rc;
 }
 
@@ -209,29 +212,49 @@ int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
-    info.port = cfg->port;
-    info.iface = cfg->host;
+    info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = protocols;
-    info.options =
-        LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.foreign_loops = s->foreign_loops;
     info.user = s;
-    info.max_http_header_data = 8192;
-    info.timeout_secs = 30;
-    info.keepalive_timeout = 60;
+    info.pcontext = &s->ctx; // lws clears it when the context is finally gone
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
         free(s);
+        return -1;
+    }
+    // The vhost is created explicitly so a failed bind is an error, not a log line.
+    info.port = cfg->port;
+    info.iface = cfg->host;
+    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
+    info.max_http_header_data = 8192;
+    info.timeout_secs = 30;
+    info.keepalive_timeout = 60;
+    if (!lws_create_vhost(s->ctx, &info)) {
+        // Same two-step teardown as a normal stop; nothing else runs on the loop yet.
+        http_server_stop(s);
+        uv_run(loop, UV_RUN_DEFAULT);
+        http_server_free(s);
         return -1;
     }
     *out = s;
     return 0;
 }
 
+void http_server_stop(http_server *s)
+{
+    if (s && s->ctx)
+        lws_context_destroy(s->ctx);
+}
+
 void http_server_free(http_server *s)
 {
     if (!s)
         return;
-    lws_context_destroy(s->ctx);
+    // With a foreign loop the first destroy (http_server_stop) closes connections and waits
+    // for the loop to close lws's handles; this second call, after the loop has stopped,
+    // frees what remains.
+    if (s->ctx)
+        lws_context_destroy(s->ctx);
     free(s);
 }

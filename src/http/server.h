@@ -23,6 +23,8 @@ struct http_server_config {
 int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out);
 // Stops accepting and closes every connection; the loop must run afterwards so libuv handles
 // can close. Safe on NULL.
+void http_server_stop(http_server *s);
+// Frees the server once the loop has stopped (after http_server_stop). Safe on NULL.
 void http_server_free(http_server *s);
 
 #endif

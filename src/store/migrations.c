@@ -136,6 +136,19 @@ static const char *const migrations[] = {
     "CREATE INDEX events_room ON events(room_id, seq);"
     "CREATE INDEX events_session ON events(session_id, seq);"
     "CREATE INDEX events_participant ON events(participant_id, seq);",
+
+    // 2: sessions and participants: the persistent-room grace timer (empty_since), identity
+    // lookups within a session (rejoin), and presence scans by status and last_seen.
+    "ALTER TABLE sessions ADD COLUMN empty_since INTEGER;"
+    "CREATE INDEX sessions_empty ON sessions(empty_since) WHERE empty_since IS NOT NULL;"
+    "CREATE INDEX participants_session_identity ON participants(session_id, identity);"
+    "CREATE INDEX participants_presence ON participants(status, last_seen);",
+
+    // 3: analytics windows select an org's sessions by created_at whatever their state.
+    "CREATE INDEX sessions_org_created ON sessions(org_id, created_at);",
+
+    // 4: the stage expiry timer reads only pending requests, oldest first, every second.
+    "CREATE INDEX stage_requests_pending ON stage_requests(created_at) WHERE state = 'pending';",
 };
 
 int sqlite_migrate(sqlite3 *db)

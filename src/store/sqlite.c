@@ -205,6 +205,10 @@ int store_open_sqlite(const char *path, store **out)
     s->rooms = &sqlite_room_ops;
     s->events = &sqlite_event_ops;
     s->analytics = &sqlite_analytics_ops;
+    s->stage = &sqlite_stage_ops;
+    s->categories = &sqlite_category_ops;
+    s->sessions = &sqlite_session_ops;
+    s->participants = &sqlite_participant_ops;
     /* more resources are wired here as they land */
     *out = s;
     return 0;

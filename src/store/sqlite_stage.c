@@ -25,16 +25,16 @@ static const char SQL_INSERT[] =
     "nullif(?9, 0))";
 static const char SQL_GET[] =
     "SELECT " REQ_COLS " FROM " REQ_FROM " WHERE r.org_id = ?1 AND r.id = ?2";
-static const char SQL_LIST[] = "SELECT " REQ_COLS " FROM " REQ_FROM
-                               " WHERE r.org_id = ?1 AND r.room_id = ?2 "
-                               "AND (?3 IS NULL OR r.state = ?3) "
-                               "ORDER BY r.created_at, r.id LIMIT ?4 OFFSET ?5";
+static const char SQL_LIST[] =
+    "SELECT " REQ_COLS " FROM " REQ_FROM " WHERE r.org_id = ?1 AND r.room_id = ?2 "
+    "AND (?3 IS NULL OR r.state = ?3) "
+    "ORDER BY r.created_at, r.id LIMIT ?4 OFFSET ?5";
 static const char SQL_DECIDE[] =
     "UPDATE stage_requests SET state = ?3, decided_by = nullif(?4, ''), decided_at = ?5 "
     "WHERE org_id = ?1 AND id = ?2 AND state = 'pending'";
-static const char SQL_STALE[] = "SELECT " REQ_COLS " FROM " REQ_FROM
-                                " WHERE r.state = 'pending' AND r.created_at <= ?1 "
-                                "ORDER BY r.created_at, r.id LIMIT ?2";
+static const char SQL_STALE[] =
+    "SELECT " REQ_COLS " FROM " REQ_FROM " WHERE r.state = 'pending' AND r.created_at <= ?1 "
+    "ORDER BY r.created_at, r.id LIMIT ?2";
 static const char SQL_HAS_PENDING[] =
     "SELECT 1 FROM stage_requests WHERE org_id = ?1 AND participant_id = ?2 "
     "AND state = 'pending' LIMIT 1";
@@ -247,8 +247,8 @@ static int member_set_role(store *s, const char *org_id, const char *id, const c
     return err;
 }
 
-static int member_count_role(store *s, const char *org_id, const char *session_id,
-                             const char *role, int *out)
+static int member_count_role(store *s, const char *org_id, const char *session_id, const char *role,
+                             int *out)
 {
     sqlite3_stmt *st = sq_stmt(s, SQL_COUNT_ROLE);
     if (!st)

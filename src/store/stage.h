@@ -15,8 +15,8 @@ struct stage_request_rec {
     char room_id[37];
     char session_id[37];
     char participant_id[37];
-    char identity[129]; // the requester's, read from its participant row
-    char state[16];     // stage_state_name()
+    char identity[129];   // the requester's, read from its participant row
+    char state[16];       // stage_state_name()
     char decided_by[160]; // "" = nobody yet (or the timer)
     int64_t created_at;
     int64_t decided_at; // 0 while pending

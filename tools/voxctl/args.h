@@ -10,7 +10,8 @@
 
 #include "cmdtab.h"
 
-#define ARGS_ERR_MAX 256
+#define ARGS_ERR_MAX    256
+#define ARGS_MAX_PARAMS 4
 
 struct args_global {
     const char *url;          // --url, VOX_URL
@@ -22,6 +23,7 @@ struct args_global {
     int help;                 // --help / -h
     int version;              // --version
     int markdown;             // --markdown (hidden): the command reference for docs/VOXCTL.md
+    int dump_table;           // --dump-table (hidden): the command table as JSON, for tests
 };
 
 // One command ready to send: the expanded path, the query string and the body.
@@ -31,6 +33,7 @@ struct args_req {
     char *path;   // path with arguments substituted (percent-encoded); malloc'd
     char *query;  // "" or "?k=v&..." (percent-encoded); malloc'd
     json_t *body; // object of the body flags given (owned), empty when none
+    const char *params[ARGS_MAX_PARAMS]; // the path arguments as given (borrowed from argv)
 };
 
 // Fills g from the environment (flags override later).

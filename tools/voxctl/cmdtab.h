@@ -4,6 +4,7 @@
 #ifndef VOXCTL_CMDTAB_H
 #define VOXCTL_CMDTAB_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 enum cmdtab_auth {
@@ -20,6 +21,7 @@ enum cmdtab_type {
     CMDTAB_BOOL, // "true"/"false" (also 1/0, yes/no); a bare flag means true
     CMDTAB_JSON, // any JSON text, sent as parsed
     CMDTAB_KV,   // repeatable k=v, collected into an object (v: bool, integer or string)
+    CMDTAB_TIME, // RFC 3339 text, sent as a string, or integer ms, sent as a number
 };
 
 #define CMDTAB_REQUIRED 1u // usage error when absent
@@ -45,6 +47,8 @@ struct args_req;
 
 // Runs a CMDTAB_LOCAL command from its parsed flags; returns the process exit code.
 typedef int (*cmdtab_run_fn)(const struct cmdtab_cmd *cmd, const struct args_req *req);
+// Prints an answer for people when neither columns nor key: value lines suit it.
+typedef void (*cmdtab_print_fn)(const json_t *answer);
 
 struct cmdtab_cmd {
     const char *group;
@@ -56,8 +60,9 @@ struct cmdtab_cmd {
     const struct cmdtab_field *query; // terminated by a zeroed entry, or NULL
     const struct cmdtab_col *cols;    // a list: columns of its table; NULL prints key: value
     const char *summary;
-    const char *example; // arguments after `voxctl`, shown by --help and in docs
-    cmdtab_run_fn run;   // CMDTAB_LOCAL only
+    const char *example;   // arguments after `voxctl`, shown by --help and in docs
+    cmdtab_run_fn run;     // CMDTAB_LOCAL only
+    cmdtab_print_fn print; // optional human printer
 };
 
 // One line describing a group for the top-level help.

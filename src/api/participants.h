@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Participant helpers other handlers share: the JSON form, loading a participant named in the
+// path, and finding the calling token's own participant (the actor in permission checks).
+#ifndef VOX_API_PARTICIPANTS_H
+#define VOX_API_PARTICIPANTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+#include "domain/participant.h"
+#include "store/participants.h"
+
+// The participant as the API shows it (permissions as an array of names).
+json_t *participants_json(const struct participant_rec *p);
+
+// Loads the participant whose id is path capture i, in the caller's org. A token caller must
+// be in the participant's room. 0 with *out filled (fini it), or -1 after answering 400
+// invalid_uuid, 404 participant not found or 403 wrong_room.
+int participants_load(struct api_call *c, int i, struct participant_rec *out);
+
+// The calling token's own present participant (joining, connected, reconnecting) in the
+// session; 0 with *out filled (fini it) or VOX_ENOTFOUND.
+int participants_caller(struct api_call *c, const char *session_id, struct participant_rec *out);
+
+// Who acts on target: an api key acts as the server with host rank and every permission; a
+// token acts through its own present participant in target's session (*is_self when that is
+// target). 0, or -1 after answering 403 forbidden when the token has no such participant.
+int participants_actor(struct api_call *c, const struct participant_rec *target,
+                       struct participant_actor *actor, bool *is_self);
+
+// Parses a participant's stored role and status (unknown text reads as participant / left).
+role participants_role(const struct participant_rec *p);
+participant_status participants_status(const struct participant_rec *p);
+
+#endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+// Participants on SQLite. Every lookup a join or leave makes is served by an index (session +
+// identity, session + status), so their cost does not grow with the table.
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/mem.h"
+#include "store/participants.h"
+#include "store/sqlite_int.h"
+
+void participant_rec_fini(struct participant_rec *p)
+{
+    free(p->metadata);
+    p->metadata = NULL;
+}
+
+void participant_recs_free(struct participant_rec *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        participant_rec_fini(&v[i]);
+    free(v);
+}
+
+#define PARTICIPANT_COLS                                                                           \
+    "id, org_id, room_id, session_id, identity, name, coalesce(email, ''), kind, role, status, "   \
+    "permissions, audio, video, screen_share, self_mute, self_deaf, server_mute, server_deaf, "    \
+    "hand_raised, speaking, volume, recording_consent, coalesce(device, ''), "                     \
+    "coalesce(browser, ''), metadata, coalesce(joined_at, 0), coalesce(left_at, 0), "              \
+    "coalesce(last_seen, 0), created_at"
+
+#define PRESENT_SQL "('joining', 'connected', 'reconnecting')"
+#define ACTIVE_SQL  "('invited', 'waiting', 'joining', 'connected', 'reconnecting')"
+
+static const char SQL_INSERT[] =
+    "INSERT INTO participants (id, org_id, room_id, session_id, identity, name, email, kind, "
+    "role, status, permissions, audio, video, screen_share, self_mute, self_deaf, server_mute, "
+    "server_deaf, hand_raised, speaking, volume, recording_consent, device, browser, metadata, "
+    "joined_at, left_at, last_seen, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''), "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, nullif(?23, ''), "
+    "nullif(?24, ''), ?25, nullif(?26, 0), nullif(?27, 0), nullif(?28, 0), ?29)";
+static const char SQL_GET[] =
+    "SELECT " PARTICIPANT_COLS " FROM participants WHERE id = ?2 AND org_id = ?1";
+static const char SQL_FIND_ACTIVE[] =
+    "SELECT " PARTICIPANT_COLS " FROM participants WHERE session_id = ?2 AND identity = ?3 "
+    "AND org_id = ?1 AND status IN " ACTIVE_SQL " ORDER BY created_at DESC LIMIT 1";
+// One statement per status shape keeps each one able to use the (session_id, status) index.
+#define LIST_WHERE                                                                                 \
+    "FROM participants WHERE org_id = ?1 AND (?2 IS NULL OR room_id = ?2) "                        \
+    "AND (?3 IS NULL OR session_id = ?3) "
+#define LIST_TAIL " ORDER BY created_at, rowid LIMIT ?5 OFFSET ?6"
+static const char SQL_LIST_ANY[] =
+    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND (?4 IS NULL OR status = ?4)" LIST_TAIL;
+static const char SQL_LIST_PRESENT[] =
+    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " PRESENT_SQL LIST_TAIL;
+static const char SQL_LIST_ACTIVE[] =
+    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " ACTIVE_SQL LIST_TAIL;
+static const char SQL_UPDATE[] =
+    "UPDATE participants SET name = ?6, email = nullif(?7, ''), role = ?9, status = ?10, "
+    "permissions = ?11, audio = ?12, video = ?13, screen_share = ?14, self_mute = ?15, "
+    "self_deaf = ?16, server_mute = ?17, server_deaf = ?18, hand_raised = ?19, speaking = ?20, "
+    "volume = ?21, recording_consent = ?22, device = nullif(?23, ''), browser = nullif(?24, ''), "
+    "metadata = ?25, joined_at = nullif(?26, 0), left_at = nullif(?27, 0), "
+    "last_seen = nullif(?28, 0) WHERE id = ?1 AND org_id = ?2";
+static const char SQL_TOUCH[] = "UPDATE participants SET last_seen = ?2 WHERE id = ?1";
+static const char SQL_COUNT_PRESENT[] =
+    "SELECT count(*) FROM participants WHERE session_id = ?1 AND status IN " PRESENT_SQL;
+static const char SQL_IDLE[] = "SELECT " PARTICIPANT_COLS " FROM participants WHERE status = ?1 "
+                               "AND last_seen < ?2 ORDER BY last_seen LIMIT ?3";
+
+// The INSERT and UPDATE share this numbering.
+static void bind_participant(sqlite3_stmt *st, const struct participant_rec *p)
+{
+    const struct participant_media *m = &p->media;
+    sq_text(st, 1, p->id);
+    sq_text(st, 2, p->org_id);
+    sq_text(st, 3, p->room_id);
+    sq_text(st, 4, p->session_id);
+    sq_text(st, 5, p->identity);
+    sq_text(st, 6, p->name);
+    sq_text(st, 7, p->email);
+    sq_text(st, 8, p->kind);
+    sq_text(st, 9, p->role);
+    sq_text(st, 10, p->status);
+    sq_int(st, 11, p->permissions);
+    sq_int(st, 12, m->audio);
+    sq_int(st, 13, m->video);
+    sq_int(st, 14, m->screen_share);
+    sq_int(st, 15, m->self_mute);
+    sq_int(st, 16, m->self_deaf);
+    sq_int(st, 17, m->server_mute);
+    sq_int(st, 18, m->server_deaf);
+    sq_int(st, 19, m->hand_raised);
+    sq_int(st, 20, m->speaking);
+    sq_int(st, 21, m->volume);
+    sq_int(st, 22, p->recording_consent);
+    sq_text(st, 23, p->device);
+    sq_text(st, 24, p->browser);
+    sq_text(st, 25, p->metadata ? p->metadata : "{}");
+    sq_int(st, 26, p->joined_at);
+    sq_int(st, 27, p->left_at);
+    sq_int(st, 28, p->last_seen);
+    sq_int(st, 29, p->created_at);
+}
+
+static void media_row(sqlite3_stmt *st, int col, struct participant_media *m)
+{
+    m->audio = sqlite3_column_int(st, col);
+    m->video = sqlite3_column_int(st, col + 1);
+    m->screen_share = sqlite3_column_int(st, col + 2);
+    m->self_mute = sqlite3_column_int(st, col + 3);
+    m->self_deaf = sqlite3_column_int(st, col + 4);
+    m->server_mute = sqlite3_column_int(st, col + 5);
+    m->server_deaf = sqlite3_column_int(st, col + 6);
+    m->hand_raised = sqlite3_column_int(st, col + 7);
+    m->speaking = sqlite3_column_int(st, col + 8);
+    m->volume = sqlite3_column_int(st, col + 9);
+}
+
+static void participant_row(sqlite3_stmt *st, struct participant_rec *p)
+{
+    sq_col_copy(st, 0, p->id, sizeof p->id);
+    sq_col_copy(st, 1, p->org_id, sizeof p->org_id);
+    sq_col_copy(st, 2, p->room_id, sizeof p->room_id);
+    sq_col_copy(st, 3, p->session_id, sizeof p->session_id);
+    sq_col_copy(st, 4, p->identity, sizeof p->identity);
+    sq_col_copy(st, 5, p->name, sizeof p->name);
+    sq_col_copy(st, 6, p->email, sizeof p->email);
+    sq_col_copy(st, 7, p->kind, sizeof p->kind);
+    sq_col_copy(st, 8, p->role, sizeof p->role);
+    sq_col_copy(st, 9, p->status, sizeof p->status);
+    p->permissions = (uint32_t)sqlite3_column_int64(st, 10);
+    media_row(st, 11, &p->media);
+    p->recording_consent = sqlite3_column_int(st, 21);
+    sq_col_copy(st, 22, p->device, sizeof p->device);
+    sq_col_copy(st, 23, p->browser, sizeof p->browser);
+    p->metadata = sq_col_dup(st, 24);
+    p->joined_at = sqlite3_column_int64(st, 25);
+    p->left_at = sqlite3_column_int64(st, 26);
+    p->last_seen = sqlite3_column_int64(st, 27);
+    p->created_at = sqlite3_column_int64(st, 28);
+}
+
+static int one_row(store *s, sqlite3_stmt *st, struct participant_rec *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        participant_row(st, out);
+    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+static int many_rows(store *s, sqlite3_stmt *st, int limit, struct participant_rec **out, size_t *n)
+{
+    struct participant_rec *v = xcalloc((size_t)limit + 1, sizeof *v);
+    size_t k = 0;
+    int rc = SQLITE_DONE;
+    while (k < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        participant_row(st, &v[k++]);
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    int err = sq_err(s, rc);
+    sqlite3_reset(st);
+    *out = v;
+    *n = k;
+    return err;
+}
+
+static int participant_create(store *s, const struct participant_rec *p)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_INSERT);
+    if (!st)
+        return VOX_EIO;
+    bind_participant(st, p);
+    return sq_exec(s, st);
+}
+
+static int participant_get(store *s, const char *org_id, const char *id,
+                           struct participant_rec *out)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, id);
+    return one_row(s, st, out);
+}
+
+static int participant_find_active(store *s, const char *org_id, const char *session_id,
+                                   const char *identity, struct participant_rec *out)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_FIND_ACTIVE);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, session_id);
+    sq_text(st, 3, identity);
+    return one_row(s, st, out);
+}
+
+static int participant_list(store *s, const char *org_id, const struct participant_filter *f,
+                            struct participant_rec **out, size_t *n)
+{
+    const char *sql = SQL_LIST_ANY, *status = f->status;
+    if (status && strcmp(status, PARTICIPANTS_PRESENT) == 0)
+        sql = SQL_LIST_PRESENT, status = NULL;
+    else if (status && strcmp(status, PARTICIPANTS_ACTIVE) == 0)
+        sql = SQL_LIST_ACTIVE, status = NULL;
+    sqlite3_stmt *st = sq_stmt(s, sql);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, f->room_id);
+    sq_text(st, 3, f->session_id);
+    sq_text(st, 4, status);
+    sq_int(st, 5, f->limit);
+    sq_int(st, 6, f->offset);
+    return many_rows(s, st, f->limit, out, n);
+}
+
+static int changed_one(store *s, sqlite3_stmt *st)
+{
+    int err = sq_exec(s, st);
+    if (!err && sqlite3_changes(sq_db(s)) == 0)
+        return VOX_ENOTFOUND;
+    return err;
+}
+
+static int participant_update(store *s, const struct participant_rec *p)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_UPDATE);
+    if (!st)
+        return VOX_EIO;
+    bind_participant(st, p);
+    return changed_one(s, st);
+}
+
+static int participant_touch(store *s, const char *id, int64_t now_ms)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_TOUCH);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, id);
+    sq_int(st, 2, now_ms);
+    return changed_one(s, st);
+}
+
+static int participant_count_present(store *s, const char *session_id, int *n)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_COUNT_PRESENT);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, session_id);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int err = sq_err(s, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+static int participant_list_idle(store *s, const char *status, int64_t seen_before, int limit,
+                                 struct participant_rec **out, size_t *n)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_IDLE);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, status);
+    sq_int(st, 2, seen_before);
+    sq_int(st, 3, limit);
+    return many_rows(s, st, limit, out, n);
+}
+
+const struct store_participant_ops sqlite_participant_ops = {
+    .create = participant_create,
+    .get = participant_get,
+    .find_active = participant_find_active,
+    .list = participant_list,
+    .update = participant_update,
+    .touch = participant_touch,
+    .count_present = participant_count_present,
+    .list_idle = participant_list_idle,
+};
