@@ -19,7 +19,7 @@ function request()
   local id = table.remove(queue)
   if id then
     return wrk.format("POST", "/v1/participants/" .. id .. "/leave",
-      { ["Authorization"] = auth }, nil)
+      { ["Authorization"] = auth }, "")
   end
   counter = counter + 1
   local body = string.format('{"identity":"bench-%d-%d","name":"Bench %d"}', tid, counter, counter)

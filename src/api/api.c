@@ -70,6 +70,44 @@ static enum router_result find_route(http_req *req, char *scratch, const struct 
     return best;
 }
 
+// Every write request runs in its own savepoint: an answer of 400 or more undoes whatever the
+// handler wrote, so a refused request never changes the store.
+static void run_handler(struct api_call *c, const struct api_route *route)
+{
+    int writes = c->req->method != HTTP_GET && c->req->method != HTTP_HEAD;
+    if (writes && c->st->ops->begin(c->st)) {
+        api_error(c, 503, "unavailable", NULL, "the store is busy; retry");
+        return;
+    }
+    route->fn(c);
+    if (!writes)
+        return;
+    if (c->resp->status >= 400)
+        c->st->ops->rollback(c->st);
+    else if (c->st->ops->commit(c->st)) {
+        c->st->ops->rollback(c->st);
+        api_error(c, 500, "internal", NULL, "the change could not be stored");
+    }
+}
+
+uint64_t api_defer(void *user)
+{
+    api *a = user;
+    return a->st->ops->batch_open(a->st);
+}
+
+int api_commit(void *user, uint64_t token)
+{
+    api *a = user;
+    a->st->ops->flush(a->st);
+    return a->st->ops->batch_failed(a->st, token);
+}
+
+void api_flush(api *a)
+{
+    a->st->ops->flush(a->st);
+}
+
 void api_dispatch(void *user, http_req *req, http_resp *resp)
 {
     api *a = user;
@@ -88,7 +126,7 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
     } else if (req->body_too_large) {
         api_error(&c, 400, "body_too_large", NULL, "request body exceeds %d bytes", HTTP_MAX_BODY);
     } else if (auth_check(&c, route->auth) == 0) {
-        route->fn(&c);
+        run_handler(&c, route);
     }
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
     metrics_observe(a->metrics, req->route ? req->route : "unmatched", req->method, resp->status,
@@ -111,6 +149,7 @@ void api_tick(api *a, int64_t now_ms)
         modules[m]->tick(&c);
         sbuf_fini(&resp.body);
     }
+    api_flush(a);
 }
 
 void api_json(struct api_call *c, int status, json_t *obj)

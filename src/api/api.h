@@ -87,6 +87,12 @@ api *api_new(store *st, const struct api_config *cfg);
 void api_free(api *a);
 // The http_dispatch_cb: routing, auth, metrics, then the handler.
 void api_dispatch(void *api, http_req *req, http_resp *resp);
+// Group commit glue for the HTTP server: api_defer() is the http_defer_cb (nonzero while
+// answered writes are not yet committed), api_commit() the http_commit_cb; api_flush()
+// commits pending writes (the app calls it once per loop iteration).
+uint64_t api_defer(void *api);
+int api_commit(void *api, uint64_t token);
+void api_flush(api *a);
 // Runs timed work (presence, grace periods, stage expiry); called by the app once a second.
 void api_tick(api *a, int64_t now_ms);
 

@@ -24,6 +24,7 @@ struct app {
     uv_loop_t loop;
     uv_signal_t sigint, sigterm;
     uv_timer_t tick;
+    uv_check_t flush; // commits each loop iteration's writes (group commit)
     http_server *http;
     api *api;
     store *st;
@@ -65,6 +66,12 @@ static void on_tick(uv_timer_t *t)
     api_tick(a->api, clock_now_ms());
 }
 
+static void on_flush(uv_check_t *h)
+{
+    struct app *a = h->data;
+    api_flush(a->api);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
     struct app *a = h->data;
@@ -75,6 +82,8 @@ static void on_signal(uv_signal_t *h, int signum)
     http_server_stop(a->http);
     uv_timer_stop(&a->tick);
     uv_close((uv_handle_t *)&a->tick, NULL);
+    uv_check_stop(&a->flush);
+    uv_close((uv_handle_t *)&a->flush, NULL);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
 }
@@ -126,6 +135,8 @@ int app_run(const struct app_config *cfg)
     struct http_server_config hcfg = {.host = cfg->listen_host,
                                       .port = cfg->listen_port,
                                       .dispatch = api_dispatch,
+                                      .defer = api_defer,
+                                      .commit = api_commit,
                                       .user = a.api};
     if (http_server_new(&a.loop, &hcfg, &a.http)) {
         log_error("cannot listen", "host=%s port=%d", cfg->listen_host, cfg->listen_port);
@@ -139,6 +150,9 @@ int app_run(const struct app_config *cfg)
     a.sigint.data = a.sigterm.data = &a;
     uv_signal_start(&a.sigint, on_signal, SIGINT);
     uv_signal_start(&a.sigterm, on_signal, SIGTERM);
+    uv_check_init(&a.loop, &a.flush);
+    a.flush.data = &a;
+    uv_check_start(&a.flush, on_flush);
     uv_timer_init(&a.loop, &a.tick);
     a.tick.data = &a;
     uv_timer_start(&a.tick, on_tick, 1000, 1000);

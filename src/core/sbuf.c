@@ -41,6 +41,8 @@ static void reserve(sbuf *b, size_t extra)
 
 void sbuf_append(sbuf *b, const void *data, size_t len)
 {
+    if (len == 0)
+        return;
     reserve(b, len);
     memcpy(b->data + b->len, data, len);
     b->len += len;

@@ -25,6 +25,12 @@ struct conn {
     sbuf body;
     http_req req;
     int expect_body;
+    int close_after;
+    // An answer held until its writes are committed (group commit).
+    http_resp pending;
+    uint64_t pending_token;
+    int has_pending;
+    int pending_close;
 };
 
 static const struct {
@@ -113,6 +119,9 @@ static int write_response(struct lws *wsi, struct conn *c, http_resp *resp, int 
 // The per-connection data may be freed inside lws_http_transaction_completed() (lws drops
 // the protocol binding between keep-alive transactions), so nothing touches c after the
 // response is written.
+// The per-connection data may be freed inside lws_http_transaction_completed() (lws drops
+// the protocol binding between keep-alive transactions), so nothing touches c after the
+// response is written.
 static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
 {
     http_resp resp = {.status = 200};
@@ -121,8 +130,42 @@ static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
     c->req.body_len = c->body.len;
     s->cfg.dispatch(s->cfg.user, &c->req, &resp);
     sbuf_fini(&c->body);
-    int rc = write_response(wsi, c, &resp, c->req.body_too_large);
+    int must_close = c->req.body_too_large || c->close_after;
+    uint64_t token = s->cfg.defer ? s->cfg.defer(s->cfg.user) : 0;
+    if (token) {
+        c->pending = resp;
+        c->pending_token = token;
+        c->pending_close = must_close;
+        c->has_pending = 1;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    int rc = write_response(wsi, c, &resp, must_close);
     sbuf_fini(&resp.body);
+    return rc;
+}
+
+static void fail_response(http_resp *r)
+{
+    r->status = 500;
+    r->content_type = "application/json";
+    r->allow[0] = r->location[0] = '\0';
+    sbuf_reset(&r->body);
+    sbuf_puts(&r->body, "{\"error\":{\"code\":\"internal\",\"message\":\"the change could not "
+                        "be stored\",\"field\":null}}");
+}
+
+static int on_writeable(struct lws *wsi, struct http_server *s, struct conn *c)
+{
+    if (!c || !c->has_pending)
+        return 0;
+    http_resp r = c->pending;
+    int must_close = c->pending_close;
+    c->has_pending = 0;
+    if (s->cfg.commit && s->cfg.commit(s->cfg.user, c->pending_token))
+        fail_response(&r);
+    int rc = write_response(wsi, c, &r, must_close);
+    sbuf_fini(&r.body);
     return rc;
 }
 
@@ -130,6 +173,7 @@ static int on_http(struct lws *wsi, struct http_server *s, struct conn *c, const
 {
     memset(&c->req, 0, sizeof c->req);
     sbuf_reset(&c->body);
+    c->close_after = 0;
     if (read_method(wsi, &c->req.method) < 0)
         return lws_return_http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL) ? -1 : 0;
     snprintf(c->path, sizeof c->path, "%s", uri ? uri : "/");
@@ -144,6 +188,10 @@ static int on_http(struct lws *wsi, struct http_server *s, struct conn *c, const
     long long want = 0;
     if (read_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, (int)sizeof clen))
         want = atoll(clen);
+    else if (c->req.method == HTTP_POST || c->req.method == HTTP_PUT || c->req.method == HTTP_PATCH)
+        // lws 4.1 keeps waiting for a body after a POST without Content-Length, stalling the
+        // next request on a keep-alive connection; answer it (empty body) and close.
+        c->close_after = 1;
     if (want > HTTP_MAX_BODY) {
         c->req.body_too_large = 1;
         return dispatch(wsi, s, c);
@@ -176,12 +224,21 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_HTTP_BODY:
         return on_body(c, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        // lws also reports completion for "Content-Length: 0", which was dispatched already.
+        if (!c->expect_body)
+            return 0;
         c->expect_body = 0;
         return dispatch(wsi, s, c);
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return on_writeable(wsi, s, c);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
-        if (c)
+        if (c) {
             sbuf_fini(&c->body);
+            if (c->has_pending)
+                sbuf_fini(&c->pending.body);
+            c->has_pending = 0;
+        }
         return 0;
     default:
         return lws_callback_http_dummy(wsi, reason, user, in, len);

@@ -12,10 +12,19 @@ typedef struct http_server http_server;
 // Called once per complete request on the loop thread; fills resp (status defaults to 200).
 typedef void (*http_dispatch_cb)(void *user, http_req *req, http_resp *resp);
 
+// Group commit hooks (both optional). After dispatch, defer() returns nonzero when the answer
+// depends on writes not yet durable; the server then holds the answer and, when the socket is
+// writable, calls commit(user, token) first: nonzero means those writes failed and the client
+// gets a 500 instead.
+typedef uint64_t (*http_defer_cb)(void *user);
+typedef int (*http_commit_cb)(void *user, uint64_t token);
+
 struct http_server_config {
     const char *host; // IP address to bind, e.g. "127.0.0.1"
     int port;
     http_dispatch_cb dispatch;
+    http_defer_cb defer;
+    http_commit_cb commit;
     void *user;
 };
 

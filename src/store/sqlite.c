@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SQLite backend: one connection owned by the control loop, WAL journal, foreign keys on,
 // statements prepared once and cached.
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +12,26 @@
 
 #define STMT_SLOTS 512 // open addressing; far more than the number of distinct SQL strings
 
+#define CHECKPOINT_PAGES 1000 // wake the checkpointer when the WAL holds this many frames
+
+// Checkpoints copy WAL frames back into the database and fsync it; on the loop they stalled
+// every request behind them (tens of ms). A thread with its own connection runs PASSIVE
+// checkpoints, which never block the writer, whenever the WAL hook says it has grown.
+struct checkpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    sqlite3 *db;
+    int wanted, stop, running;
+};
+
 struct sqlite_store {
     sqlite3 *db;
+    struct checkpointer ckpt;
     int tx_depth;
+    uint64_t batch_gen;   // open batch transaction, 0 when none
+    uint64_t gen_counter; // last batch number handed out
+    uint64_t failed_gen;  // last batch whose commit failed
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -112,35 +130,79 @@ static int exec_sql(store *s, const char *sql)
     return sq_exec(s, sq_stmt(s, sql));
 }
 
+// Group commit: the first write after a flush opens one batch transaction; each request (or
+// tick) runs in a savepoint inside it, so a refused request rolls back alone; flush() commits
+// the batch once per loop iteration. Pages touched by many requests are written to the WAL
+// once per batch instead of once per request.
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT req";
+static const char SQL_RELEASE[] = "RELEASE req";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO req";
 
 static int tx_begin(store *s)
 {
-    if (impl(s)->tx_depth++ > 0)
+    struct sqlite_store *q = impl(s);
+    if (q->tx_depth++ > 0)
         return 0;
-    int rc = exec_sql(s, SQL_BEGIN);
+    if (!q->batch_gen) {
+        int rc = exec_sql(s, SQL_BEGIN);
+        if (rc) {
+            q->tx_depth = 0;
+            return rc;
+        }
+        q->batch_gen = ++q->gen_counter;
+    }
+    int rc = exec_sql(s, SQL_SAVEPOINT);
     if (rc)
-        impl(s)->tx_depth = 0;
+        q->tx_depth = 0;
     return rc;
 }
 
+// Commits the request's savepoint into the batch; a no-op after a rollback.
 static int tx_commit(store *s)
 {
-    ASSERT(impl(s)->tx_depth > 0);
-    if (--impl(s)->tx_depth > 0)
+    struct sqlite_store *q = impl(s);
+    if (q->tx_depth == 0 || --q->tx_depth > 0)
         return 0;
-    return exec_sql(s, SQL_COMMIT);
+    return exec_sql(s, SQL_RELEASE);
 }
 
-// A rollback always undoes the whole outermost transaction.
+// Undoes everything the current request wrote, whatever the nesting depth.
 static void tx_rollback(store *s)
 {
-    if (impl(s)->tx_depth == 0)
+    struct sqlite_store *q = impl(s);
+    if (q->tx_depth == 0)
         return;
-    impl(s)->tx_depth = 0;
-    exec_sql(s, SQL_ROLLBACK);
+    q->tx_depth = 0;
+    exec_sql(s, SQL_ROLLBACK_TO);
+    exec_sql(s, SQL_RELEASE);
+}
+
+static uint64_t batch_open(store *s)
+{
+    return impl(s)->batch_gen;
+}
+
+static int flush(store *s)
+{
+    struct sqlite_store *q = impl(s);
+    if (!q->batch_gen || q->tx_depth > 0)
+        return 0;
+    int rc = exec_sql(s, SQL_COMMIT);
+    if (rc) {
+        log_error("batch commit failed", "batch=%llu", (unsigned long long)q->batch_gen);
+        exec_sql(s, SQL_ROLLBACK);
+        q->failed_gen = q->batch_gen;
+    }
+    q->batch_gen = 0;
+    return rc;
+}
+
+static int batch_failed(store *s, uint64_t gen)
+{
+    return gen != 0 && gen == impl(s)->failed_gen;
 }
 
 static const char SQL_PING[] = "SELECT 1";
@@ -150,9 +212,77 @@ static int ping(store *s)
     return exec_sql(s, SQL_PING);
 }
 
+static void *checkpointer_main(void *arg)
+{
+    struct checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    while (!c->stop) {
+        while (!c->wanted && !c->stop)
+            pthread_cond_wait(&c->cv, &c->mu);
+        c->wanted = 0;
+        pthread_mutex_unlock(&c->mu);
+        int log = 0, done = 0;
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    struct checkpointer *c = arg;
+    if (pages >= CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&c->mu);
+        c->wanted = 1;
+        pthread_cond_signal(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+    }
+    return SQLITE_OK;
+}
+
+static int checkpointer_start(struct sqlite_store *q, const char *path)
+{
+    struct checkpointer *c = &q->ckpt;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(c->db, "PRAGMA busy_timeout = 5000", NULL, NULL, NULL) != SQLITE_OK ||
+        pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
+        sqlite3_close(c->db);
+        c->db = NULL;
+        return VOX_EIO;
+    }
+    c->running = 1;
+    sqlite3_wal_hook(q->db, on_wal_commit, c);
+    return 0;
+}
+
+static void checkpointer_stop(struct sqlite_store *q)
+{
+    struct checkpointer *c = &q->ckpt;
+    if (c->running) {
+        sqlite3_wal_hook(q->db, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+        c->stop = 1;
+        pthread_cond_signal(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->thread, NULL);
+        sqlite3_close(c->db);
+        c->running = 0;
+    }
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+}
+
 static void sqlite_close(store *s)
 {
     struct sqlite_store *q = impl(s);
+    flush(s);
+    checkpointer_stop(q);
     for (size_t i = 0; i < STMT_SLOTS; i++)
         if (q->stmts[i].st)
             sqlite3_finalize(q->stmts[i].st);
@@ -167,14 +297,23 @@ static const struct store_ops sqlite_ops = {
     .commit = tx_commit,
     .rollback = tx_rollback,
     .ping = ping,
+    .batch_open = batch_open,
+    .flush = flush,
+    .batch_failed = batch_failed,
     .close = sqlite_close,
 };
 
 static int configure(sqlite3 *db)
 {
     static const char *const pragmas[] = {
-        "PRAGMA journal_mode = WAL",  "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-        "PRAGMA busy_timeout = 5000", "PRAGMA temp_store = MEMORY",  "PRAGMA cache_size = -16000",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA cache_size = -16000",
+        // Checkpoints run on the checkpointer thread, never on the loop (see checkpointer_main).
+        "PRAGMA wal_autocheckpoint = 0",
     };
     for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++)
         if (sqlite3_exec(db, pragmas[i], NULL, NULL, NULL) != SQLITE_OK)
@@ -197,6 +336,14 @@ int store_open_sqlite(const char *path, store **out)
     }
     struct sqlite_store *q = xcalloc(1, sizeof *q);
     q->db = db;
+    if (checkpointer_start(q, path)) {
+        log_error("cannot start the checkpointer", "path=%s", path);
+        pthread_mutex_destroy(&q->ckpt.mu);
+        pthread_cond_destroy(&q->ckpt.cv);
+        sqlite3_close(db);
+        free(q);
+        return VOX_EIO;
+    }
     store *s = xcalloc(1, sizeof *s);
     s->impl = q;
     s->ops = &sqlite_ops;

@@ -14,10 +14,19 @@
 typedef struct store store;
 
 struct store_ops {
-    // Transactions nest by counting: only the outermost begin/commit touches the database.
+    // Writes are grouped: the outermost begin() opens a savepoint for one request inside a
+    // batch transaction (opened on demand); commit() releases the savepoint into the batch;
+    // rollback() undoes the request's writes at any nesting depth (later commits of the
+    // same request are no-ops). Nothing is durable until flush().
     int (*begin)(store *s);
     int (*commit)(store *s);
     void (*rollback)(store *s);
+    // The open batch's number, or 0 when none is open.
+    uint64_t (*batch_open)(store *s);
+    // Commits the open batch (no-op when none, or while a request is inside begin()).
+    int (*flush)(store *s);
+    // True when batch number gen failed to commit (its requests must not report success).
+    int (*batch_failed)(store *s, uint64_t gen);
     // Cheap liveness check for /readyz.
     int (*ping)(store *s);
     void (*close)(store *s);
