@@ -201,6 +201,14 @@ void api_fail(struct api_call *c, int err, const char *what)
     }
 }
 
+sbuf *api_body_writer(struct api_call *c, int status)
+{
+    c->resp->status = status;
+    c->resp->content_type = "application/json";
+    sbuf_reset(&c->resp->body);
+    return &c->resp->body;
+}
+
 void api_no_content(struct api_call *c)
 {
     c->resp->status = 204;

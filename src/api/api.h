@@ -107,6 +107,9 @@ void api_error(struct api_call *c, int status, const char *code, const char *fie
 // VOX_EINVAL -> 400, else 500.
 void api_fail(struct api_call *c, int err, const char *what);
 void api_no_content(struct api_call *c);
+// Empties the answer body, sets status and JSON content type, and returns the body for a
+// jsonw writer (hot paths that skip building a jansson tree).
+sbuf *api_body_writer(struct api_call *c, int status);
 
 // ---- input ----
 // Validates the body against fields; on failure answers 400 and returns NULL.

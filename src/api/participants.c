@@ -3,6 +3,7 @@
 // rooms, heartbeats and the presence timer. Every rule comes from domain/participant.h and
 // perm.h; this file only finds the actor, the target and the room, and records the outcome.
 #include "api/participants.h"
+#include "core/jsonw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,49 +94,64 @@ static void set_role(struct participant_rec *p, role r)
     snprintf(p->role, sizeof p->role, "%s", role_name(r));
 }
 
-static json_t *opt_string(const char *s)
+static const char *opt(const char *s)
 {
-    return s && *s ? json_string(s) : json_null();
+    return s && *s ? s : NULL;
 }
 
-static json_t *media_json(const struct participant_media *m)
+static void write_media(jsonw *w, const struct participant_media *m)
 {
-    return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:i}", "audio", m->audio,
-                     "video", m->video, "screen_share", m->screen_share, "self_mute", m->self_mute,
-                     "self_deaf", m->self_deaf, "server_mute", m->server_mute, "server_deaf",
-                     m->server_deaf, "hand_raised", m->hand_raised, "speaking", m->speaking,
-                     "volume", m->volume);
+    jsonw_obj(w);
+    jsonw_kbool(w, "audio", m->audio);
+    jsonw_kbool(w, "video", m->video);
+    jsonw_kbool(w, "screen_share", m->screen_share);
+    jsonw_kbool(w, "self_mute", m->self_mute);
+    jsonw_kbool(w, "self_deaf", m->self_deaf);
+    jsonw_kbool(w, "server_mute", m->server_mute);
+    jsonw_kbool(w, "server_deaf", m->server_deaf);
+    jsonw_kbool(w, "hand_raised", m->hand_raised);
+    jsonw_kbool(w, "speaking", m->speaking);
+    jsonw_kint(w, "volume", m->volume);
+    jsonw_obj_end(w);
 }
 
-static json_t *perms_json(uint32_t flags)
+void participants_write(jsonw *w, const struct participant_rec *p)
 {
-    json_t *arr = json_array();
+    jsonw_obj(w);
+    jsonw_kstr(w, "id", p->id);
+    jsonw_kstr(w, "room_id", p->room_id);
+    jsonw_kstr(w, "session_id", p->session_id);
+    jsonw_kstr(w, "identity", p->identity);
+    jsonw_kstr(w, "name", p->name);
+    jsonw_kstr(w, "kind", p->kind);
+    jsonw_kstr(w, "role", p->role);
+    jsonw_kstr(w, "status", p->status);
+    jsonw_key(w, "permissions");
+    jsonw_arr(w);
     for (size_t i = 0; i < perm_defs_count; i++)
-        if (flags & perm_defs[i].flag)
-            json_array_append_new(arr, json_string(perm_defs[i].name));
-    return arr;
+        if (p->permissions & perm_defs[i].flag)
+            jsonw_str(w, perm_defs[i].name);
+    jsonw_arr_end(w);
+    jsonw_key(w, "media");
+    write_media(w, &p->media);
+    jsonw_kbool(w, "recording_consent", p->recording_consent);
+    jsonw_kstr(w, "email", opt(p->email));
+    jsonw_kstr(w, "device", opt(p->device));
+    jsonw_kstr(w, "browser", opt(p->browser));
+    jsonw_kraw(w, "metadata", p->metadata, "{}");
+    jsonw_ktime(w, "joined_at", p->joined_at);
+    jsonw_ktime(w, "left_at", p->left_at);
+    jsonw_ktime(w, "last_seen", p->last_seen);
+    jsonw_ktime(w, "created_at", p->created_at);
+    jsonw_obj_end(w);
 }
 
-json_t *participants_json(const struct participant_rec *p)
+// Answers with one participant.
+static void answer_participant(struct api_call *c, int status, const struct participant_rec *p)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:b}", "id", p->id,
-                          "room_id", p->room_id, "session_id", p->session_id, "identity",
-                          p->identity, "name", p->name, "kind", p->kind, "role", p->role, "status",
-                          p->status, "permissions", perms_json(p->permissions), "media",
-                          media_json(&p->media), "recording_consent", p->recording_consent);
-    json_object_set_new(j, "email", opt_string(p->email));
-    json_object_set_new(j, "device", opt_string(p->device));
-    json_object_set_new(j, "browser", opt_string(p->browser));
-    // Most participants carry no metadata: skip the parse for the empty object.
-    json_object_set_new(j, "metadata",
-                        !p->metadata || strcmp(p->metadata, "{}") == 0
-                            ? json_object()
-                            : api_json_text(p->metadata));
-    api_set_time(j, "joined_at", p->joined_at);
-    api_set_time(j, "left_at", p->left_at);
-    api_set_time(j, "last_seen", p->last_seen);
-    api_set_time(j, "created_at", p->created_at);
-    return j;
+    jsonw w;
+    jsonw_init(&w, api_body_writer(c, status));
+    participants_write(&w, p);
 }
 
 // Commits when err is 0, else rolls back; returns the outcome.
@@ -387,7 +403,7 @@ static int build_joiner(struct api_call *c, const json_t *b, const struct room_r
     role r = default_role(c, room);
     if (!token && body_has(b, "role"))
         role_parse(body_str(b, "role", ""), &r);
-    uuid_new(p->id);
+    uuid_new_v7(p->id, c->now_ms);
     snprintf(p->org_id, sizeof p->org_id, "%s", c->who.org_id);
     snprintf(p->room_id, sizeof p->room_id, "%s", room->id);
     snprintf(p->identity, sizeof p->identity, "%s",
@@ -471,7 +487,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         if ((err = tx_end(c, rejoin(c, b, &old))))
             api_fail(c, err, "participant");
         else
-            api_json(c, 200, participants_json(&old));
+            answer_participant(c, 200, &old);
         participant_rec_fini(&old);
         return;
     }
@@ -489,7 +505,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         return;
     }
     snprintf(c->resp->location, sizeof c->resp->location, "/v1/participants/%s", j->p.id);
-    api_json(c, 201, participants_json(&j->p));
+    answer_participant(c, 201, &j->p);
 }
 
 static void participant_join(struct api_call *c)
@@ -517,7 +533,7 @@ static void participant_get(struct api_call *c)
     struct participant_rec p;
     if (participants_load(c, 0, &p))
         return;
-    api_json(c, 200, participants_json(&p));
+    answer_participant(c, 200, &p);
     participant_rec_fini(&p);
 }
 
@@ -547,14 +563,19 @@ static void answer_list(struct api_call *c, const struct participant_filter *f)
         api_fail(c, err, "participants");
         return;
     }
-    json_t *arr = json_array();
+    jsonw w;
+    jsonw_init(&w, api_body_writer(c, 200));
+    jsonw_obj(&w);
+    jsonw_key(&w, "participants");
+    jsonw_arr(&w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, participants_json(&v[i]));
+        participants_write(&w, &v[i]);
+    jsonw_arr_end(&w);
+    jsonw_kint(&w, "limit", f->limit);
+    jsonw_kint(&w, "offset", f->offset);
+    jsonw_kstr(&w, "session_id", f->session_id);
+    jsonw_obj_end(&w);
     participant_recs_free(v, n);
-    json_t *j =
-        json_pack("{s:o, s:i, s:i}", "participants", arr, "limit", f->limit, "offset", f->offset);
-    json_object_set_new(j, "session_id", opt_string(f->session_id));
-    api_json(c, 200, j);
 }
 
 // Without ?session_id the room's current (or latest) session is listed.
@@ -628,7 +649,7 @@ static void depart_and_answer(struct api_call *c, struct participant_rec *p, par
     if (err)
         api_fail(c, err, "participant");
     else
-        api_json(c, 200, participants_json(p));
+        answer_participant(c, 200, p);
 }
 
 static void participant_leave(struct api_call *c)
@@ -696,7 +717,7 @@ static void participant_heartbeat(struct api_call *c)
         if (err)
             api_fail(c, err, "participant");
         else
-            api_json(c, 200, participants_json(&p));
+            answer_participant(c, 200, &p);
     }
     participant_rec_fini(&p);
 }
@@ -854,7 +875,7 @@ static void participant_update(struct api_call *c)
             if (err)
                 api_fail(c, err, "participant");
             else
-                api_json(c, 200, participants_json(&p));
+                answer_participant(c, 200, &p);
         }
         participant_rec_fini(&p);
     }
@@ -911,7 +932,7 @@ static void decide(struct api_call *c, bool admitting)
         else if ((err = tx_end(c, err)))
             api_fail(c, err, "participant");
         else
-            api_json(c, 200, participants_json(&p));
+            answer_participant(c, 200, &p);
     }
     room_rec_fini(&room);
     participant_rec_fini(&p);
@@ -935,7 +956,7 @@ static void moved_copy(const struct participant_rec *src, const struct room_rec 
 {
     *out = *src;
     out->metadata = src->metadata ? xstrdup(src->metadata) : NULL;
-    uuid_new(out->id);
+    uuid_new_v7(out->id, now);
     snprintf(out->room_id, sizeof out->room_id, "%s", dest->id);
     snprintf(out->session_id, sizeof out->session_id, "%s", session_id);
     out->permissions = rooms_permissions(dest, participants_role(src), src->identity);
@@ -1016,7 +1037,7 @@ static void participant_move(struct api_call *c)
         else if ((err = tx_end(c, err)))
             api_fail(c, err, "participant");
         else
-            api_json(c, status, participants_json(&out));
+            answer_participant(c, status, &out);
     }
     participant_rec_fini(&out);
     participant_rec_fini(&p);

@@ -5,14 +5,16 @@
 #define VOX_API_PARTICIPANTS_H
 
 #include <jansson.h>
+
+#include "core/jsonw.h"
 #include <stdbool.h>
 
 #include "api/api.h"
 #include "domain/participant.h"
 #include "store/participants.h"
 
-// The participant as the API shows it (permissions as an array of names).
-json_t *participants_json(const struct participant_rec *p);
+// Writes the participant as the API shows it (permissions as an array of names).
+void participants_write(jsonw *w, const struct participant_rec *p);
 
 // Loads the participant whose id is path capture i, in the caller's org. A token caller must
 // be in the participant's room. 0 with *out filled (fini it), or -1 after answering 400

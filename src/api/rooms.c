@@ -37,25 +37,52 @@ static const char *const mode_values[] = {"sfu", "p2p", NULL};
 static const struct body_field create_fields[] = {ROOM_FIELDS(1)};
 static const struct body_field update_fields[] = {ROOM_FIELDS(0)};
 
+void rooms_write(jsonw *w, const struct room_rec *r, int64_t participant_count)
+{
+    room_type t = ROOM_VOICE;
+    room_type_parse(r->type, &t);
+    jsonw_obj(w);
+    jsonw_kstr(w, "id", r->id);
+    jsonw_kstr(w, "name", r->name);
+    jsonw_kstr(w, "type", r->type);
+    jsonw_kstr(w, "media_mode", r->media_mode);
+    jsonw_kbool(w, "persistent", r->persistent);
+    jsonw_kint(w, "max_participants", r->max_participants);
+    jsonw_kint(w, "participant_limit", room_effective_limit(t, r->max_participants));
+    jsonw_kint(w, "bitrate", r->bitrate);
+    jsonw_kbool(w, "recording_allowed", r->recording_allowed);
+    jsonw_kbool(w, "screen_share_allowed", r->screen_share_allowed);
+    jsonw_kbool(w, "waiting_room", r->waiting_room);
+    jsonw_kbool(w, "has_password", r->password_hash[0] != '\0');
+    jsonw_kstr(w, "category_id", r->category_id[0] ? r->category_id : NULL);
+    jsonw_kint(w, "position", r->position);
+    jsonw_kint(w, "empty_timeout", r->empty_timeout);
+    jsonw_kraw(w, "metadata", r->metadata, "{}");
+    jsonw_kraw(w, "permission_overrides", r->permission_overrides, "{}");
+    if (participant_count >= 0)
+        jsonw_kint(w, "participant_count", participant_count);
+    jsonw_ktime(w, "created_at", r->created_at);
+    jsonw_ktime(w, "updated_at", r->updated_at);
+    jsonw_obj_end(w);
+}
+
 json_t *rooms_json(const struct room_rec *r)
 {
-    json_t *j = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:i, s:i, s:b, s:b, s:b, s:b, s:i, s:i, s:o, s:o}", "id", r->id,
-        "name", r->name, "type", r->type, "media_mode", r->media_mode, "persistent", r->persistent,
-        "max_participants", r->max_participants, "bitrate", r->bitrate, "recording_allowed",
-        r->recording_allowed, "screen_share_allowed", r->screen_share_allowed, "waiting_room",
-        r->waiting_room, "has_password", r->password_hash[0] != '\0', "position", r->position,
-        "empty_timeout", r->empty_timeout, "metadata", api_json_text(r->metadata),
-        "permission_overrides", api_json_text(r->permission_overrides));
-    room_type t;
-    if (room_type_parse(r->type, &t) == 0)
-        json_object_set_new(j, "participant_limit",
-                            json_integer(room_effective_limit(t, r->max_participants)));
-    json_object_set_new(j, "category_id",
-                        r->category_id[0] ? json_string(r->category_id) : json_null());
-    api_set_time(j, "created_at", r->created_at);
-    api_set_time(j, "updated_at", r->updated_at);
-    return j;
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    rooms_write(&w, r, -1);
+    json_t *j = json_loadb(b.data, b.len, 0, NULL);
+    sbuf_fini(&b);
+    return j ? j : json_object();
+}
+
+static void answer_room(struct api_call *c, int status, const struct room_rec *r)
+{
+    jsonw w;
+    jsonw_init(&w, api_body_writer(c, status));
+    rooms_write(&w, r, -1);
 }
 
 static uint32_t perm_list(const json_t *arr)
@@ -269,7 +296,7 @@ static void room_create(struct api_call *c)
             api_event(c, "room.created", r.id, NULL, NULL,
                       json_pack("{s:s, s:s}", "name", r.name, "type", r.type));
             snprintf(c->resp->location, sizeof c->resp->location, "/v1/rooms/%s", r.id);
-            api_json(c, 201, rooms_json(&r));
+            answer_room(c, 201, &r);
         }
     }
     room_rec_fini(&r);
@@ -287,7 +314,7 @@ static void room_get(struct api_call *c)
         api_fail(c, err, "room");
         return;
     }
-    api_json(c, 200, rooms_json(&r));
+    answer_room(c, 200, &r);
     room_rec_fini(&r);
 }
 
@@ -309,12 +336,18 @@ static void room_list(struct api_call *c)
         api_fail(c, err, "rooms");
         return;
     }
-    json_t *arr = json_array();
+    jsonw w;
+    jsonw_init(&w, api_body_writer(c, 200));
+    jsonw_obj(&w);
+    jsonw_key(&w, "rooms");
+    jsonw_arr(&w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, rooms_json(&v[i]));
+        rooms_write(&w, &v[i], -1);
+    jsonw_arr_end(&w);
+    jsonw_kint(&w, "limit", f.limit);
+    jsonw_kint(&w, "offset", f.offset);
+    jsonw_obj_end(&w);
     room_recs_free(v, n);
-    api_json(c, 200,
-             json_pack("{s:o, s:i, s:i}", "rooms", arr, "limit", f.limit, "offset", f.offset));
 }
 
 static void room_update(struct api_call *c)
@@ -338,7 +371,7 @@ static void room_update(struct api_call *c)
             api_fail(c, err, "room");
         else {
             api_event(c, "room.updated", r.id, NULL, NULL, json_deep_copy(b));
-            api_json(c, 200, rooms_json(&r));
+            answer_room(c, 200, &r);
         }
     }
     room_rec_fini(&r);

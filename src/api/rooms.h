@@ -5,10 +5,14 @@
 
 #include <jansson.h>
 
+#include "core/jsonw.h"
 #include "domain/perm.h"
 #include "store/rooms.h"
 
-// The room as the API shows it (no password hash: has_password instead).
+// Writes the room as the API shows it (no password hash: has_password instead), with
+// participant_count when it is >= 0.
+void rooms_write(jsonw *w, const struct room_rec *r, int64_t participant_count);
+// The same as a jansson object, for answers that add to it.
 json_t *rooms_json(const struct room_rec *r);
 // Reads the room's stored overrides for a role and an identity (absent -> zero overrides).
 void rooms_overrides(const struct room_rec *r, role rl, const char *identity,

@@ -56,7 +56,7 @@ static int event_append(store *s, const struct event_rec *e)
     if (e->id[0])
         memcpy(id, e->id, sizeof id);
     else
-        uuid_new(id);
+        uuid_new_v7(id, e->created_at ? e->created_at : clock_now_ms());
     sq_text(st, 1, id);
     sq_text(st, 2, e->org_id);
     sq_text(st, 3, e->room_id);
