@@ -62,7 +62,10 @@ fuzz-bins: $(FUZZ_BIN)
 deps:
 	@sh scripts/deps.sh
 
-run: deps all
+# deps runs first and the build in a sub-make, because LDLIBS comes from pkg-config when the
+# Makefile is read: on a fresh machine the libraries exist only after deps.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p data
 	./$(BUILD)/voxd --listen 127.0.0.1:8080 --data-dir ./data
 
@@ -81,7 +84,8 @@ format:
 format-check:
 	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@bash bench/run.sh
 
 clean:
