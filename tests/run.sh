@@ -54,7 +54,9 @@ run_node() { # label voxd-binary
     files=$(ls tests/integration/*.test.mjs 2>/dev/null)
     [ -n "$files" ] || return 0
     local log=/tmp/vox-it-$$.log
-    VOXD="$bin" node --test --test-concurrency=2 $files >"$log" 2>&1
+    local conc=""
+    node --help 2>/dev/null | grep -q -- --test-concurrency && conc="--test-concurrency=2"
+    VOXD="$bin" node --test $conc $files >"$log" 2>&1
     local p f
     p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$log" | tail -1)
     f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$log" | tail -1)
