@@ -82,3 +82,15 @@ test('a body over the size limit is refused', async () => {
   const list = await o.ok('GET', '/v1/rooms');
   assert.equal(list.rooms.length, 0);
 });
+
+test("an org cannot see or revoke another org's keys", async () => {
+  const a = await vox.newOrg('ka');
+  const b = await vox.newOrg('kb');
+  assertError(await b.req('DELETE', `/v1/keys/${a.keyId}`), 404, 'not_found');
+  assert.equal((await a.req('GET', '/v1/org')).status, 200, 'the key still works');
+  const listed = await b.ok('GET', '/v1/keys');
+  assert.ok(listed.keys.every((k) => k.org_id === b.org.id));
+  assertError(await vox.admin('POST', `/v1/orgs/00000000-0000-4000-8000-000000000000/keys`, { name: 'x' }), 404, 'not_found');
+  assert.equal((await vox.admin('DELETE', `/v1/orgs/${b.org.id}`)).status, 204);
+  assertError(await b.req('GET', '/v1/org'), 401, 'unauthorized');
+});
