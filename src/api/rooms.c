@@ -350,6 +350,17 @@ static void room_list(struct api_call *c)
     room_recs_free(v, n);
 }
 
+// What changed, for the event log; a password never goes there, only the fact it changed.
+static json_t *update_event_data(const json_t *b)
+{
+    json_t *d = json_deep_copy(b);
+    if (json_object_get(d, "password")) {
+        json_object_del(d, "password");
+        json_object_set_new(d, "password_changed", json_true());
+    }
+    return d;
+}
+
 static void room_update(struct api_call *c)
 {
     const char *id = api_path_uuid(c, 0, "room_id");
@@ -370,7 +381,7 @@ static void room_update(struct api_call *c)
         else if (err)
             api_fail(c, err, "room");
         else {
-            api_event(c, "room.updated", r.id, NULL, NULL, json_deep_copy(b));
+            api_event(c, "room.updated", r.id, NULL, NULL, update_event_data(b));
             answer_room(c, 200, &r);
         }
     }

@@ -69,10 +69,11 @@ void config_usage(FILE *out)
                  "Options (each also read from the environment variable shown, and from the\n"
                  "config file as `name = value` lines; flags win over the environment, which\n"
                  "wins over the file):\n"
-                 "  --config FILE        config file (VOX_CONFIG)\n");
+                 "  --config FILE          config file (VOX_CONFIG)\n");
     for (size_t i = 0; i < NOPTS; i++)
-        fprintf(out, "  --%-19s%s (%s)\n", opts[i].flag, opts[i].help, opts[i].env);
-    fprintf(out, "  --help               this text\n  --version            print the version\n");
+        fprintf(out, "  --%-20s %s (%s)\n", opts[i].flag, opts[i].help, opts[i].env);
+    fprintf(out,
+            "  --help                 this text\n  --version              print the version\n");
 }
 
 static int set_listen(struct app_config *c, const char *v)

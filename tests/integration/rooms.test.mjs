@@ -145,3 +145,12 @@ test('tokens: minted claims, validation, and 401 with a reason for bad tokens', 
   assert.ok([403, 404].includes(elsewhere.status), elsewhere.text);
   assertError(await vox.req('GET', '/v1/rooms', { auth: `Bearer ${t.token}` }), 401, 'unauthorized');
 });
+
+test('a room password never reaches the event log', async () => {
+  const r = await a.createRoom();
+  await a.ok('PATCH', `/v1/rooms/${r.id}`, { password: 'sekrit-pass' });
+  const ev = await a.ok('GET', `/v1/events?room_id=${r.id}&type=room.updated`);
+  assert.equal(ev.events.length, 1);
+  assert.equal(ev.events[0].data.password_changed, true);
+  assert.ok(!JSON.stringify(ev).includes('sekrit-pass'));
+});
