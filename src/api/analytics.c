@@ -2,14 +2,12 @@
 // Analytics over an org's sessions and participants: a summary for a time window, and per-room
 // totals over the last N UTC days with a per-day breakdown. Every aggregate runs in the store
 // (see store/analytics.h for what "duration" and "average" mean).
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/api.h"
-#include "core/clock.h"
 #include "core/err.h"
 #include "domain/room.h"
 #include "store/analytics.h"
@@ -21,40 +19,10 @@
 #define TOP_MAX      100
 #define FOREVER_MS   INT64_MAX
 
-static int query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out)
-{
-    const char *s = http_query(c->req, key);
-    *out = dflt;
-    if (!s)
-        return 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!isdigit((unsigned char)*s) || *end || v < min || v > max) {
-        api_error(c, 400, "out_of_range", key, "%s must be an integer between %d and %d", key, min,
-                  max);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
-static int query_time(struct api_call *c, const char *key, int64_t dflt, int64_t *out)
-{
-    const char *s = http_query(c->req, key);
-    *out = dflt;
-    if (s && clock_parse_time(s, out)) {
-        api_error(c, 400, "invalid_value", key,
-                  "%s must be an RFC 3339 UTC time (2026-01-02T03:04:05Z) or integer milliseconds",
-                  key);
-        return -1;
-    }
-    return 0;
-}
-
 // ?days=N: from the start of the UTC day N-1 days ago until now, so days=1 is today.
 static int days_window(struct api_call *c, int *days, struct analytics_window *w)
 {
-    if (query_int(c, "days", DAYS_DEFAULT, 1, DAYS_MAX, days))
+    if (api_query_int(c, "days", DAYS_DEFAULT, 1, DAYS_MAX, days))
         return -1;
     w->now_ms = c->now_ms;
     w->until = c->now_ms;
@@ -92,8 +60,9 @@ static void analytics_summary(struct api_call *c)
 {
     struct analytics_window w = {.now_ms = c->now_ms};
     int top;
-    if (query_time(c, "since", 0, &w.since) || query_time(c, "until", FOREVER_MS, &w.until) ||
-        query_int(c, "top", TOP_DEFAULT, 1, TOP_MAX, &top))
+    if (api_query_time(c, "since", 0, &w.since) ||
+        api_query_time(c, "until", FOREVER_MS, &w.until) ||
+        api_query_int(c, "top", TOP_DEFAULT, 1, TOP_MAX, &top))
         return;
     if (w.until < w.since) {
         api_error(c, 400, "invalid_value", "until", "until is earlier than since");

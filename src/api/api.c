@@ -2,8 +2,10 @@
 // Request dispatch for the REST API and the helpers every handler shares.
 #include "api/api.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_int.h"
@@ -236,16 +238,16 @@ const char *api_path_uuid(struct api_call *c, int i, const char *field)
     return v;
 }
 
-static int query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out)
+// A leading digit (or '-' and a digit) is required: strtol alone would also take " 5" and "+5".
+int api_query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out)
 {
     const char *s = http_query(c->req, key);
-    if (!s) {
-        *out = dflt;
+    *out = dflt;
+    if (!s)
         return 0;
-    }
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < min || v > max) {
+    if (!isdigit((unsigned char)s[*s == '-']) || *end || v < min || v > max) {
         api_error(c, 400, "out_of_range", key, "%s must be an integer between %d and %d", key, min,
                   max);
         return -1;
@@ -254,9 +256,32 @@ static int query_int(struct api_call *c, const char *key, int dflt, int min, int
     return 0;
 }
 
+int api_query_time(struct api_call *c, const char *key, int64_t dflt, int64_t *out)
+{
+    const char *s = http_query(c->req, key);
+    *out = dflt;
+    if (s && clock_parse_time(s, out)) {
+        api_error(c, 400, "invalid_value", key,
+                  "%s must be an RFC 3339 UTC time (2026-01-02T03:04:05Z) or integer milliseconds",
+                  key);
+        return -1;
+    }
+    return 0;
+}
+
+int api_tx_end(struct api_call *c, int err)
+{
+    if (!err)
+        err = c->st->ops->commit(c->st);
+    if (err)
+        c->st->ops->rollback(c->st);
+    return err;
+}
+
 int api_page(struct api_call *c, int *limit, int *offset)
 {
-    if (query_int(c, "limit", 50, 1, 500, limit) || query_int(c, "offset", 0, 0, 1000000, offset))
+    if (api_query_int(c, "limit", 50, 1, 500, limit) ||
+        api_query_int(c, "offset", 0, 0, 1000000, offset))
         return -1;
     return 0;
 }

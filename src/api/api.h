@@ -102,7 +102,7 @@ void api_json(struct api_call *c, int status, json_t *obj);
 // Sends {"error":{"code","message","field"}}; field may be NULL.
 void api_error(struct api_call *c, int status, const char *code, const char *field, const char *fmt,
                ...) __attribute__((format(printf, 5, 6)));
-// Maps a store/domain error to an answer: VOX_ENOTFOUND -> 404 "<what>_not_found",
+// Maps a store/domain error to an answer: VOX_ENOTFOUND -> 404 "not_found" ("<what> not found"),
 // VOX_ECONFLICT -> 409 "conflict", VOX_EFULL -> 409 "room_full", VOX_EFORBIDDEN -> 403,
 // VOX_EINVAL -> 400, else 500.
 void api_fail(struct api_call *c, int err, const char *what);
@@ -111,6 +111,10 @@ void api_no_content(struct api_call *c);
 // jsonw writer (hot paths that skip building a jansson tree).
 sbuf *api_body_writer(struct api_call *c, int status);
 
+// Ends a transaction begun with c->st->ops->begin: commits when err is 0 (returning the commit's
+// result), else rolls back and returns err.
+int api_tx_end(struct api_call *c, int err);
+
 // ---- input ----
 // Validates the body against fields; on failure answers 400 and returns NULL.
 json_t *api_body(struct api_call *c, const struct body_field *fields, size_t n);
@@ -118,6 +122,10 @@ json_t *api_body(struct api_call *c, const struct body_field *fields, size_t n);
 const char *api_path_uuid(struct api_call *c, int i, const char *field);
 // limit (1..500, default 50) and offset (>= 0) from the query; on error answers 400, returns -1.
 int api_page(struct api_call *c, int *limit, int *offset);
+// Integer query parameter in min..max (dflt when absent); answers 400 out_of_range, returns -1.
+int api_query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out);
+// Time query parameter, RFC 3339 UTC or integer ms (dflt when absent); answers 400, returns -1.
+int api_query_time(struct api_call *c, const char *key, int64_t dflt, int64_t *out);
 // Query parameter that must be a UUID when present; answers 400 and returns -1 when malformed.
 int api_query_uuid(struct api_call *c, const char *key, const char **out);
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/clock.h"
 #include "core/err.h"
 #include "store/events.h"
 
@@ -44,19 +43,6 @@ static int parse_type(struct api_call *c, struct event_filter *f, char prefix[TY
     return 0;
 }
 
-static int parse_time(struct api_call *c, const char *key, int64_t *out)
-{
-    const char *s = http_query(c->req, key);
-    *out = 0;
-    if (s && clock_parse_time(s, out)) {
-        api_error(c, 400, "invalid_value", key,
-                  "%s must be an RFC 3339 UTC time (2026-01-02T03:04:05Z) or integer milliseconds",
-                  key);
-        return -1;
-    }
-    return 0;
-}
-
 static int parse_after(struct api_call *c, int64_t *out)
 {
     const char *s = http_query(c->req, "after");
@@ -81,7 +67,7 @@ static int parse_filter(struct api_call *c, struct event_filter *f, char prefix[
     if (api_page(c, &f->limit, &f->offset) || api_query_uuid(c, "room_id", &f->room_id) ||
         api_query_uuid(c, "session_id", &f->session_id) ||
         api_query_uuid(c, "participant_id", &f->participant_id) || parse_type(c, f, prefix) ||
-        parse_time(c, "since", &f->since) || parse_time(c, "until", &f->until) ||
+        api_query_time(c, "since", 0, &f->since) || api_query_time(c, "until", 0, &f->until) ||
         parse_after(c, &f->after_seq))
         return -1;
     if (f->since && f->until && f->until < f->since) {

@@ -154,16 +154,6 @@ static void answer_participant(struct api_call *c, int status, const struct part
     participants_write(&w, p);
 }
 
-// Commits when err is 0, else rolls back; returns the outcome.
-static int tx_end(struct api_call *c, int err)
-{
-    if (!err)
-        err = c->st->ops->commit(c->st);
-    if (err)
-        c->st->ops->rollback(c->st);
-    return err;
-}
-
 static int load_room(struct api_call *c, const char *id, struct room_rec *out)
 {
     int err = c->st->rooms->get(c->st, c->who.org_id, id, out);
@@ -484,7 +474,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
     snprintf(j->p.session_id, sizeof j->p.session_id, "%s", s.id);
     err = c->st->participants->find_active(c->st, c->who.org_id, s.id, j->p.identity, &old);
     if (err == 0) {
-        if ((err = tx_end(c, rejoin(c, b, &old))))
+        if ((err = api_tx_end(c, rejoin(c, b, &old))))
             api_fail(c, err, "participant");
         else
             answer_participant(c, 200, &old);
@@ -492,7 +482,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         return;
     }
     if (err != VOX_ENOTFOUND) {
-        tx_end(c, err);
+        api_tx_end(c, err);
         api_fail(c, err, "participant");
         return;
     }
@@ -500,7 +490,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         c->st->ops->rollback(c->st);
         return;
     }
-    if ((err = tx_end(c, seat(c, j, &s)))) {
+    if ((err = api_tx_end(c, seat(c, j, &s)))) {
         api_fail(c, err, "participant");
         return;
     }
@@ -637,6 +627,22 @@ static int check_not_gone(struct api_call *c, const struct participant_rec *p)
     return 0;
 }
 
+// Leave and heartbeat: an empty body, then the path's participant, who must be the caller's own
+// (for a token) and not gone. 0 with *p loaded (participant_rec_fini), or answered and -1.
+static int load_own_live(struct api_call *c, struct participant_rec *p)
+{
+    json_t *b = api_body(c, NULL, 0);
+    if (!b)
+        return -1;
+    json_decref(b);
+    if (participants_load(c, 0, p))
+        return -1;
+    if (check_self(c, p) == 0 && check_not_gone(c, p) == 0)
+        return 0;
+    participant_rec_fini(p);
+    return -1;
+}
+
 // Runs depart() in a transaction and answers with the participant.
 static void depart_and_answer(struct api_call *c, struct participant_rec *p, participant_status st,
                               const char *event, json_t *data)
@@ -645,7 +651,7 @@ static void depart_and_answer(struct api_call *c, struct participant_rec *p, par
     if (err)
         json_decref(data);
     else
-        err = tx_end(c, depart(c, p, st, event, data));
+        err = api_tx_end(c, depart(c, p, st, event, data));
     if (err)
         api_fail(c, err, "participant");
     else
@@ -655,15 +661,10 @@ static void depart_and_answer(struct api_call *c, struct participant_rec *p, par
 static void participant_leave(struct api_call *c)
 {
     struct participant_rec p;
-    json_t *b = api_body(c, NULL, 0);
-    if (!b)
+    if (load_own_live(c, &p))
         return;
-    json_decref(b);
-    if (participants_load(c, 0, &p))
-        return;
-    if (check_self(c, &p) == 0 && check_not_gone(c, &p) == 0)
-        depart_and_answer(c, &p, PARTICIPANT_LEFT, "participant.left",
-                          json_pack("{s:s}", "reason", "left"));
+    depart_and_answer(c, &p, PARTICIPANT_LEFT, "participant.left",
+                      json_pack("{s:s}", "reason", "left"));
     participant_rec_fini(&p);
 }
 
@@ -698,27 +699,21 @@ static void participant_remove(struct api_call *c)
 static void participant_heartbeat(struct api_call *c)
 {
     struct participant_rec p;
-    json_t *b = api_body(c, NULL, 0);
-    if (!b)
+    if (load_own_live(c, &p))
         return;
-    json_decref(b);
-    if (participants_load(c, 0, &p))
-        return;
-    if (check_self(c, &p) == 0 && check_not_gone(c, &p) == 0) {
-        bool restored = participants_status(&p) == PARTICIPANT_RECONNECTING;
-        p.last_seen = c->now_ms;
-        if (restored)
-            set_status(&p, PARTICIPANT_CONNECTED);
-        int err = restored ? c->st->participants->update(c->st, &p)
-                           : c->st->participants->touch(c->st, p.id, c->now_ms);
-        if (!err && restored)
-            api_event(c, "connection.restored", p.room_id, p.session_id, p.id,
-                      json_pack("{s:s}", "identity", p.identity));
-        if (err)
-            api_fail(c, err, "participant");
-        else
-            answer_participant(c, 200, &p);
-    }
+    bool restored = participants_status(&p) == PARTICIPANT_RECONNECTING;
+    p.last_seen = c->now_ms;
+    if (restored)
+        set_status(&p, PARTICIPANT_CONNECTED);
+    int err = restored ? c->st->participants->update(c->st, &p)
+                       : c->st->participants->touch(c->st, p.id, c->now_ms);
+    if (!err && restored)
+        api_event(c, "connection.restored", p.room_id, p.session_id, p.id,
+                  json_pack("{s:s}", "identity", p.identity));
+    if (err)
+        api_fail(c, err, "participant");
+    else
+        answer_participant(c, 200, &p);
     participant_rec_fini(&p);
 }
 
@@ -844,7 +839,7 @@ static int apply_update(struct api_call *c, const json_t *b, const struct update
     }
     int err = c->st->ops->begin(c->st);
     if (err || (err = c->st->participants->update(c->st, p)))
-        return tx_end(c, err);
+        return api_tx_end(c, err);
     if (u->has_role && u->new_role != from)
         api_event(c, "participant.role_changed", p->room_id, p->session_id, p->id,
                   json_pack("{s:s, s:s, s:s}", "identity", p->identity, "from", role_name(from),
@@ -854,7 +849,7 @@ static int apply_update(struct api_call *c, const json_t *b, const struct update
         api_event(c, "participant.updated", p->room_id, p->session_id, p->id,
                   json_pack("{s:s, s:b, s:b, s:i}", "identity", p->identity, "name", u->has_name,
                             "metadata", u->has_metadata, "volume", p->media.volume));
-    return tx_end(c, 0);
+    return api_tx_end(c, 0);
 }
 
 static void participant_update(struct api_call *c)
@@ -929,7 +924,7 @@ static void decide(struct api_call *c, bool admitting)
             depart_and_answer(c, &p, PARTICIPANT_DENIED, "participant.denied", json_object());
         else if ((err = c->st->ops->begin(c->st)) == 0 && (err = admit(c, &p, &room)) == 1)
             c->st->ops->rollback(c->st);
-        else if ((err = tx_end(c, err)))
+        else if ((err = api_tx_end(c, err)))
             api_fail(c, err, "participant");
         else
             answer_participant(c, 200, &p);
@@ -1034,7 +1029,7 @@ static void participant_move(struct api_call *c)
         int err = c->st->ops->begin(c->st);
         if (!err && (err = move_in_tx(c, &p, &dest, &out, &status)) == 1)
             c->st->ops->rollback(c->st);
-        else if ((err = tx_end(c, err)))
+        else if ((err = api_tx_end(c, err)))
             api_fail(c, err, "participant");
         else
             answer_participant(c, status, &out);
@@ -1069,7 +1064,7 @@ static void presence_step(struct api_call *c, participant_status from, int64_t i
             api_event(c, "connection.lost", v[i].room_id, v[i].session_id, v[i].id,
                       json_pack("{s:s}", "identity", v[i].identity));
     }
-    if (n && tx_end(c, err))
+    if (n && api_tx_end(c, err))
         log_error("presence update failed", "err=%s", vox_err_name(err));
     participant_recs_free(v, n);
 }

@@ -146,16 +146,6 @@ static int tx_begin(struct api_call *c)
     return err;
 }
 
-// Commits when err is 0 (returning the commit's result), else rolls back and returns err.
-static int tx_end(struct api_call *c, int err)
-{
-    if (!err)
-        err = c->st->ops->commit(c->st);
-    if (err)
-        c->st->ops->rollback(c->st);
-    return err;
-}
-
 // Gives m the role nr with permissions recomputed from the room, logging role_changed.
 static int change_role(struct api_call *c, const struct room_rec *room, struct stage_member *m,
                        role nr)
@@ -264,7 +254,7 @@ static void request_create(struct api_call *c)
     if (load_stage(c, room_id, &room) == 0) {
         // The pending check and the insert share a transaction so two asks cannot both pass.
         if (requester(c, b, room_id, &m) == 0 && tx_begin(c) == 0) {
-            int err = tx_end(c, insert_request(c, &m, &r));
+            int err = api_tx_end(c, insert_request(c, &m, &r));
             if (err == 0) {
                 snprintf(c->resp->location, sizeof c->resp->location, "/v1/stage/requests/%s",
                          r.id);
@@ -378,7 +368,7 @@ static void commit_decision(struct api_call *c, stage_op op, const struct room_r
 {
     if (tx_begin(c))
         return;
-    int err = tx_end(c, apply_decision(c, op, room, r, m, by));
+    int err = api_tx_end(c, apply_decision(c, op, room, r, m, by));
     if (err == VOX_ECONFLICT) { // decided by someone else since it was read
         c->st->stage->get(c->st, c->who.org_id, r->id, r);
         answer_not_pending(c, r);
@@ -458,7 +448,7 @@ static void role_change_done(struct api_call *c, const struct room_rec *room,
 {
     if (tx_begin(c))
         return;
-    int err = tx_end(c, change_role(c, room, m, nr));
+    int err = api_tx_end(c, change_role(c, room, m, nr));
     if (err)
         api_fail(c, err, "participant");
     else
@@ -579,7 +569,7 @@ static void stage_tick(struct api_call *c)
             if (!err)
                 stage_event(c, "stage.request_expired", &v[i]);
         }
-        tx_end(c, err);
+        api_tx_end(c, err);
     }
     free(v);
 }

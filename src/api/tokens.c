@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // POST /v1/tokens: mints a participant access token signed with the calling key's secret.
+#include "api/tokens.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +15,7 @@
 static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
                                           "viewer", "speaker", "audience",  NULL};
 
-static const struct body_field grant_fields[] = {
+const struct body_field tokens_grant_fields[] = {
     {.name = "join", .type = BODY_BOOL},
     {.name = "publish", .type = BODY_BOOL},
     {.name = "subscribe", .type = BODY_BOOL},
@@ -24,7 +26,7 @@ static const struct body_field grant_fields[] = {
     {.name = "role", .type = BODY_ENUM, .enum_values = role_values},
 };
 
-static const struct body_field token_fields[] = {
+const struct body_field tokens_fields[] = {
     {.name = "identity", .type = BODY_STRING, .required = 1, .min = 1, .max = 128},
     {.name = "name", .type = BODY_NAME, .min = 1, .max = 128},
     {.name = "room_id", .type = BODY_UUID, .required = 1},
@@ -32,6 +34,8 @@ static const struct body_field token_fields[] = {
     {.name = "grants", .type = BODY_OBJECT, .max = 1024},
     {.name = "metadata", .type = BODY_STRING, .max = 1024},
 };
+const size_t tokens_fields_count = sizeof tokens_fields / sizeof tokens_fields[0];
+const size_t tokens_grant_fields_count = sizeof tokens_grant_fields / sizeof tokens_grant_fields[0];
 
 static void fill_grants(struct access_token_grants *g, const json_t *obj)
 {
@@ -45,29 +49,51 @@ static void fill_grants(struct access_token_grants *g, const json_t *obj)
     snprintf(g->role, sizeof g->role, "%s", body_str(obj, "role", g->role));
 }
 
-static json_t *grants_json(const struct access_token_grants *g)
+void tokens_claims(struct access_token *t, const char *key_id, const json_t *body, int64_t now_ms)
 {
-    return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s}", "join", g->join, "publish",
-                     g->publish, "subscribe", g->subscribe, "publish_data", g->publish_data,
-                     "admin", g->admin, "hidden", g->hidden, "recorder", g->recorder, "role",
-                     g->role);
+    const json_t *grants = json_object_get(body, "grants");
+    memset(t, 0, sizeof *t);
+    snprintf(t->iss, sizeof t->iss, "%s", key_id);
+    snprintf(t->identity, sizeof t->identity, "%s", body_str(body, "identity", ""));
+    snprintf(t->name, sizeof t->name, "%s", body_str(body, "name", t->identity));
+    snprintf(t->room, sizeof t->room, "%s", body_str(body, "room_id", ""));
+    snprintf(t->metadata, sizeof t->metadata, "%s", body_str(body, "metadata", ""));
+    uuid_new(t->jti);
+    access_token_grants_init(&t->grants);
+    if (grants)
+        fill_grants(&t->grants, grants);
+    t->iat = now_ms / 1000;
+    t->nbf = t->iat;
+    t->exp = t->iat + body_int(body, "ttl", TOKENS_DEFAULT_TTL_S);
+}
+
+json_t *tokens_answer_json(const struct access_token *t, const char *token)
+{
+    const struct access_token_grants *g = &t->grants;
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s}}", "token", token,
+                  "identity", t->identity, "room_id", t->room, "grants", "join", g->join, "publish",
+                  g->publish, "subscribe", g->subscribe, "publish_data", g->publish_data, "admin",
+                  g->admin, "hidden", g->hidden, "recorder", g->recorder, "role", g->role);
+    api_set_time(j, "expires_at", t->exp * 1000);
+    return j;
 }
 
 static void token_create(struct api_call *c)
 {
-    json_t *b = api_body(c, token_fields, sizeof token_fields / sizeof token_fields[0]);
+    json_t *b = api_body(c, tokens_fields, tokens_fields_count);
     if (!b)
         return;
     struct body_error e;
     json_t *grants = json_object_get(b, "grants");
-    int ttl = (int)body_int(b, "ttl", 3600);
+    int ttl = (int)body_int(b, "ttl", TOKENS_DEFAULT_TTL_S);
     struct room_rec room = {0};
     struct access_token t = {0};
     char *token = NULL;
     int err;
 
-    if (grants && body_check(grants, grant_fields, sizeof grant_fields / sizeof grant_fields[0],
-                             "grants", &e)) {
+    if (grants &&
+        body_check(grants, tokens_grant_fields, tokens_grant_fields_count, "grants", &e)) {
         api_error(c, 400, e.code, e.field, "%s", e.message);
         goto done;
     }
@@ -81,26 +107,12 @@ static void token_create(struct api_call *c)
         goto done;
     }
     room_rec_fini(&room);
-    snprintf(t.iss, sizeof t.iss, "%s", c->who.key_id);
-    snprintf(t.identity, sizeof t.identity, "%s", body_str(b, "identity", ""));
-    snprintf(t.name, sizeof t.name, "%s", body_str(b, "name", t.identity));
-    snprintf(t.room, sizeof t.room, "%s", body_str(b, "room_id", ""));
-    snprintf(t.metadata, sizeof t.metadata, "%s", body_str(b, "metadata", ""));
-    uuid_new(t.jti);
-    access_token_grants_init(&t.grants);
-    if (grants)
-        fill_grants(&t.grants, grants);
-    t.iat = c->now_ms / 1000;
-    t.nbf = t.iat;
-    t.exp = t.iat + ttl;
+    tokens_claims(&t, c->who.key_id, b, c->now_ms);
     if ((err = auth_mint_access_token(c, &t, &token))) {
         api_fail(c, err, "token");
         goto done;
     }
-    json_t *j = json_pack("{s:s, s:s, s:s, s:o}", "token", token, "identity", t.identity, "room_id",
-                          t.room, "grants", grants_json(&t.grants));
-    api_set_time(j, "expires_at", t.exp * 1000);
-    api_json(c, 201, j);
+    api_json(c, 201, tokens_answer_json(&t, token));
 done:
     free(token);
     json_decref(b);
@@ -111,7 +123,7 @@ static const struct api_route routes[] = {
      token_create,
      AUTH_KEY,
      "Mint a participant access token (HS256 JWT signed with the calling key)",
-     API_BODY(token_fields)},
+     API_BODY(tokens_fields)},
 };
 
 API_MODULE(api_tokens_module, routes);

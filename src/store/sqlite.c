@@ -125,6 +125,70 @@ int sq_exec(store *s, sqlite3_stmt *st)
     return err;
 }
 
+int sq_exec_one(store *s, sqlite3_stmt *st)
+{
+    int err = sq_exec(s, st);
+    if (!err && sqlite3_changes(sq_db(s)) == 0)
+        return VOX_ENOTFOUND;
+    return err;
+}
+
+int sq_one(store *s, sqlite3_stmt *st, sq_row_cb row, void *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        row(st, out);
+    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+#define SQ_MANY_FIRST 16 // first capacity when the row count is unbounded
+
+int sq_many(store *s, sqlite3_stmt *st, int limit, size_t elem_size, sq_row_cb row, void **out,
+            size_t *n)
+{
+    size_t cap = limit < 0 ? SQ_MANY_FIRST : (size_t)limit, k = 0;
+    char *v = xcalloc(cap + 1, elem_size);
+    int rc = SQLITE_DONE;
+    while ((limit < 0 || k < cap) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            v = xrealloc(v, (2 * cap + 1) * elem_size);
+            memset(v + (cap + 1) * elem_size, 0, cap * elem_size);
+            cap *= 2;
+        }
+        row(st, v + k++ * elem_size);
+    }
+    if (rc == SQLITE_ROW) // stopped at the limit
+        rc = SQLITE_DONE;
+    int err = sq_err(s, rc);
+    sqlite3_reset(st);
+    *out = v;
+    *n = k;
+    return err;
+}
+
+int sq_many_drop(int err, void **out, size_t *n)
+{
+    if (err) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
+int sq_one_by_id(store *s, const char *sql, const char *org_id, const char *id, sq_row_cb row,
+                 void *out)
+{
+    sqlite3_stmt *st = sq_stmt(s, sql);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, id);
+    return sq_one(s, st, row, out);
+}
+
 static int exec_sql(store *s, const char *sql)
 {
     return sq_exec(s, sq_stmt(s, sql));

@@ -183,8 +183,9 @@ static int summary(store *s, const char *org_id, const struct analytics_window *
     return err;
 }
 
-static void room_row(sqlite3_stmt *st, struct analytics_room *r)
+static void room_row(sqlite3_stmt *st, void *rec)
 {
+    struct analytics_room *r = rec;
     sq_col_copy(st, 0, r->room_id, sizeof r->room_id);
     sq_col_copy(st, 1, r->name, sizeof r->name);
     sq_col_copy(st, 2, r->type, sizeof r->type);
@@ -195,65 +196,27 @@ static void room_row(sqlite3_stmt *st, struct analytics_room *r)
     r->peak_participants = sqlite3_column_int64(st, 7);
 }
 
-struct room_list {
-    struct analytics_room *v;
-    size_t n, cap;
-};
-
-static int room_list_row(sqlite3_stmt *st, void *ctx)
-{
-    struct room_list *l = ctx;
-    if (l->n == l->cap)
-        return 1;
-    room_row(st, &l->v[l->n++]);
-    return 0;
-}
-
 static int rooms(store *s, const char *org_id, const struct analytics_window *w, int limit,
                  int offset, struct analytics_room **out, size_t *n)
 {
-    struct room_list l = {xcalloc((size_t)(limit > 0 ? limit : 1), sizeof *l.v), 0,
-                          (size_t)(limit > 0 ? limit : 0)};
+    *out = NULL;
+    *n = 0;
     sqlite3_stmt *st = window_stmt(s, SQL_ROOMS, org_id, w);
-    if (st) {
-        sq_int(st, 5, limit);
-        sq_int(st, 6, offset);
-    }
-    int err = each_row(s, st, room_list_row, &l);
-    if (err) {
-        free(l.v);
-        l.v = NULL;
-        l.n = 0;
-    }
-    *out = l.v;
-    *n = l.n;
-    return err;
+    if (!st)
+        return VOX_EIO;
+    sq_int(st, 5, limit);
+    sq_int(st, 6, offset);
+    int err = sq_many(s, st, limit > 0 ? limit : 0, sizeof **out, room_row, (void **)out, n);
+    return sq_many_drop(err, (void **)out, n);
 }
 
-static int one_room_row(sqlite3_stmt *st, void *ctx)
+static void day_row(sqlite3_stmt *st, void *rec)
 {
-    room_row(st, ctx);
-    return 1;
-}
-
-struct day_list {
-    struct analytics_day *v;
-    size_t n, cap;
-};
-
-static int day_row(sqlite3_stmt *st, void *ctx)
-{
-    struct day_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    struct analytics_day *d = &l->v[l->n++];
+    struct analytics_day *d = rec;
     sq_col_copy(st, 0, d->date, sizeof d->date);
     d->sessions = sqlite3_column_int64(st, 1);
     d->total_duration_ms = sqlite3_column_int64(st, 2);
     d->peak_participants = sqlite3_column_int64(st, 3);
-    return 0;
 }
 
 static int room(store *s, const char *org_id, const char *room_id, const struct analytics_window *w,
@@ -263,25 +226,17 @@ static int room(store *s, const char *org_id, const char *room_id, const struct 
     *ndays = 0;
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = window_stmt(s, SQL_ROOM, org_id, w);
-    if (st)
-        sq_text(st, 5, room_id);
-    int err = each_row(s, st, one_room_row, out);
-    if (!err && !out->room_id[0])
-        err = VOX_ENOTFOUND;
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 5, room_id);
+    int err = sq_one(s, st, room_row, out);
     if (err)
         return err;
-    struct day_list l = {0};
-    st = window_stmt(s, SQL_ROOM_DAYS, org_id, w);
-    if (st)
-        sq_text(st, 5, room_id);
-    err = each_row(s, st, day_row, &l);
-    if (err) {
-        free(l.v);
-        return err;
-    }
-    *days = l.v;
-    *ndays = l.n;
-    return 0;
+    if (!(st = window_stmt(s, SQL_ROOM_DAYS, org_id, w)))
+        return VOX_EIO;
+    sq_text(st, 5, room_id);
+    err = sq_many(s, st, -1, sizeof **days, day_row, (void **)days, ndays);
+    return sq_many_drop(err, (void **)days, ndays);
 }
 
 const struct store_analytics_ops sqlite_analytics_ops = {

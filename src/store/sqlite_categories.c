@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/categories.h"
 #include "store/sqlite_int.h"
 
@@ -19,16 +18,8 @@ static const char SQL_UPDATE[] = "UPDATE categories SET name = ?3, position = ?4
                                  "WHERE id = ?1 AND org_id = ?2";
 static const char SQL_DELETE[] = "DELETE FROM categories WHERE org_id = ? AND id = ?";
 
-// The same columns, in the same order, as sqlite_rooms.c's ROOM_COLS (room_row below mirrors
-// its reader), so the listing hands back complete room records.
-#define CHANNEL_COLS                                                                               \
-    "r.id, r.org_id, r.name, r.type, r.media_mode, r.persistent, r.max_participants, r.bitrate, "  \
-    "r.recording_allowed, r.screen_share_allowed, r.waiting_room, "                                \
-    "coalesce(r.password_hash, ''), coalesce(r.category_id, ''), r.position, r.empty_timeout, "    \
-    "r.permission_overrides, r.metadata, r.created_at, r.updated_at"
-
 static const char SQL_CHANNELS[] =
-    "SELECT " CHANNEL_COLS ", coalesce(pc.n, 0) FROM rooms r LEFT JOIN ("
+    "SELECT " SQLITE_ROOMS_COLS ", coalesce(pc.n, 0) FROM rooms r LEFT JOIN ("
     "  SELECT p.room_id AS room_id, count(*) AS n FROM participants p"
     "  JOIN sessions s ON s.id = p.session_id"
     "  WHERE p.org_id = ?1 AND p.status IN ('joining', 'connected', 'reconnecting')"
@@ -44,8 +35,9 @@ void category_channels_free(struct category_channel *v, size_t n)
     free(v);
 }
 
-static void cat_row(sqlite3_stmt *st, struct category_rec *c)
+static void cat_row(sqlite3_stmt *st, void *rec)
 {
+    struct category_rec *c = rec;
     sq_col_copy(st, 0, c->id, sizeof c->id);
     sq_col_copy(st, 1, c->org_id, sizeof c->org_id);
     sq_col_copy(st, 2, c->name, sizeof c->name);
@@ -54,27 +46,11 @@ static void cat_row(sqlite3_stmt *st, struct category_rec *c)
     c->updated_at = sqlite3_column_int64(st, 5);
 }
 
-static void room_row(sqlite3_stmt *st, struct room_rec *r)
+static void channel_row(sqlite3_stmt *st, void *rec)
 {
-    sq_col_copy(st, 0, r->id, sizeof r->id);
-    sq_col_copy(st, 1, r->org_id, sizeof r->org_id);
-    sq_col_copy(st, 2, r->name, sizeof r->name);
-    sq_col_copy(st, 3, r->type, sizeof r->type);
-    sq_col_copy(st, 4, r->media_mode, sizeof r->media_mode);
-    r->persistent = sqlite3_column_int(st, 5);
-    r->max_participants = sqlite3_column_int(st, 6);
-    r->bitrate = sqlite3_column_int(st, 7);
-    r->recording_allowed = sqlite3_column_int(st, 8);
-    r->screen_share_allowed = sqlite3_column_int(st, 9);
-    r->waiting_room = sqlite3_column_int(st, 10);
-    sq_col_copy(st, 11, r->password_hash, sizeof r->password_hash);
-    sq_col_copy(st, 12, r->category_id, sizeof r->category_id);
-    r->position = sqlite3_column_int(st, 13);
-    r->empty_timeout = sqlite3_column_int(st, 14);
-    r->permission_overrides = sq_col_dup(st, 15);
-    r->metadata = sq_col_dup(st, 16);
-    r->created_at = sqlite3_column_int64(st, 17);
-    r->updated_at = sqlite3_column_int64(st, 18);
+    struct category_channel *ch = rec;
+    sqlite_rooms_row(st, &ch->room);
+    ch->participant_count = sqlite3_column_int(st, SQLITE_ROOMS_NCOLS);
 }
 
 static void bind_cat(sqlite3_stmt *st, const struct category_rec *c, int with_created)
@@ -102,17 +78,7 @@ static int cat_create(store *s, const struct category_rec *c)
 
 static int cat_get(store *s, const char *org_id, const char *id, struct category_rec *out)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        cat_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
+    return sq_one_by_id(s, SQL_GET, org_id, id, cat_row, out);
 }
 
 static int cat_list(store *s, const char *org_id, struct category_rec **out, size_t *n)
@@ -123,32 +89,8 @@ static int cat_list(store *s, const char *org_id, struct category_rec **out, siz
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, org_id);
-    size_t cap = 16, k = 0;
-    struct category_rec *v = xcalloc(cap, sizeof *v);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap) {
-            cap *= 2;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        cat_row(st, &v[k++]);
-    }
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    if (err) {
-        free(v);
-        return err;
-    }
-    *out = v;
-    *n = k;
-    return 0;
-}
-
-static int changed_or_missing(store *s, int err)
-{
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    int err = sq_many(s, st, -1, sizeof **out, cat_row, (void **)out, n);
+    return sq_many_drop(err, (void **)out, n);
 }
 
 static int cat_update(store *s, const struct category_rec *c)
@@ -157,7 +99,7 @@ static int cat_update(store *s, const struct category_rec *c)
     if (!st)
         return VOX_EIO;
     bind_cat(st, c, 0);
-    return changed_or_missing(s, sq_exec(s, st));
+    return sq_exec_one(s, st);
 }
 
 // The rooms' ON DELETE SET NULL foreign key uncategorizes them (foreign_keys is on).
@@ -168,7 +110,7 @@ static int cat_remove(store *s, const char *org_id, const char *id)
         return VOX_EIO;
     sq_text(st, 1, org_id);
     sq_text(st, 2, id);
-    return changed_or_missing(s, sq_exec(s, st));
+    return sq_exec_one(s, st);
 }
 
 static int cat_channels(store *s, const char *org_id, int limit, struct category_channel **out,
@@ -181,24 +123,13 @@ static int cat_channels(store *s, const char *org_id, int limit, struct category
         return VOX_EIO;
     sq_text(st, 1, org_id);
     sq_int(st, 2, limit);
-    struct category_channel *v = xcalloc((size_t)limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        room_row(st, &v[k].room);
-        v[k++].participant_count = sqlite3_column_int(st, 19);
-    }
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
+    int err = sq_many(s, st, limit, sizeof **out, channel_row, (void **)out, n);
     if (err) {
-        category_channels_free(v, k);
-        return err;
+        category_channels_free(*out, *n);
+        *out = NULL;
+        *n = 0;
     }
-    *out = v;
-    *n = k;
-    return 0;
+    return err;
 }
 
 const struct store_category_ops sqlite_category_ops = {

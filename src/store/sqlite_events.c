@@ -5,7 +5,6 @@
 
 #include "core/clock.h"
 #include "core/err.h"
-#include "core/mem.h"
 #include "core/uuid.h"
 #include "store/events.h"
 #include "store/sqlite_int.h"
@@ -68,8 +67,9 @@ static int event_append(store *s, const struct event_rec *e)
     return sq_exec(s, st);
 }
 
-static void event_row(sqlite3_stmt *st, struct event_rec *e)
+static void event_row(sqlite3_stmt *st, void *rec)
 {
+    struct event_rec *e = rec;
     e->seq = sqlite3_column_int64(st, 0);
     sq_col_copy(st, 1, e->id, sizeof e->id);
     sq_col_copy(st, 2, e->org_id, sizeof e->org_id);
@@ -112,22 +112,13 @@ static int event_list(store *s, const char *org_id, const struct event_filter *f
     sq_int(st, 9, f->after_seq);
     sq_int(st, 10, f->limit);
     sq_int(st, 11, f->offset);
-    struct event_rec *v = xcalloc((size_t)f->limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)f->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        event_row(st, &v[k++]);
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
+    int err = sq_many(s, st, f->limit, sizeof **out, event_row, (void **)out, n);
     if (err) {
-        event_recs_free(v, k);
-        return err;
+        event_recs_free(*out, *n);
+        *out = NULL;
+        *n = 0;
     }
-    *out = v;
-    *n = k;
-    return 0;
+    return err;
 }
 
 static int event_exists(store *s, const char *org_id, enum event_scope scope, const char *id)

@@ -25,6 +25,35 @@ char *sq_col_dup(sqlite3_stmt *st, int col);
 int sq_exec(store *s, sqlite3_stmt *st);
 // Maps a sqlite3_step() result to a vox error and logs unexpected failures.
 int sq_err(store *s, int rc);
+// Runs a statement that changes rows; as sq_exec, and VOX_ENOTFOUND when it changed none.
+int sq_exec_one(store *s, sqlite3_stmt *st);
+
+// Reads the current row of st into the record at out.
+typedef void (*sq_row_cb)(sqlite3_stmt *st, void *out);
+// Steps st once and reads its row into out with row; VOX_ENOTFOUND when there is none. Resets st.
+int sq_one(store *s, sqlite3_stmt *st, sq_row_cb row, void *out);
+// Steps st into a calloc'd array of elem_size records (one spare, zeroed) read by row: at most
+// limit of them, or as many as there are when limit < 0. *out and *n are set even on error (the
+// caller frees the records read so far). Resets st.
+int sq_many(store *s, sqlite3_stmt *st, int limit, size_t elem_size, sq_row_cb row, void **out,
+            size_t *n);
+// When err is set, frees an sq_many array of records that own no memory and sets *out = NULL,
+// *n = 0 (for list ops that hand back nothing on failure); returns err.
+int sq_many_drop(int err, void **out, size_t *n);
+// Reads the single row of sql run with ?1 = org_id and ?2 = id (the by-id lookups).
+int sq_one_by_id(store *s, const char *sql, const char *org_id, const char *id, sq_row_cb row,
+                 void *out);
+
+// The rooms columns in the order sqlite_rooms_row() reads them (the channel listing reads the same
+// records, followed by its own columns).
+#define SQLITE_ROOMS_COLS                                                                          \
+    "id, org_id, name, type, media_mode, persistent, max_participants, bitrate, "                  \
+    "recording_allowed, screen_share_allowed, waiting_room, coalesce(password_hash, ''), "         \
+    "coalesce(category_id, ''), position, empty_timeout, permission_overrides, metadata, "         \
+    "created_at, updated_at"
+#define SQLITE_ROOMS_NCOLS 19
+// Reads a SQLITE_ROOMS_COLS row into the struct room_rec at rec (an sq_row_cb).
+void sqlite_rooms_row(sqlite3_stmt *st, void *rec);
 
 extern const struct store_org_ops sqlite_org_ops;
 extern const struct store_key_ops sqlite_key_ops;

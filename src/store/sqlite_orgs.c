@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/orgs.h"
 #include "store/sqlite_int.h"
 
@@ -40,8 +39,9 @@ static int org_create(store *s, const struct org_rec *o)
     return sq_exec(s, st);
 }
 
-static void org_row(sqlite3_stmt *st, struct org_rec *o)
+static void org_row(sqlite3_stmt *st, void *rec)
 {
+    struct org_rec *o = rec;
     sq_col_copy(st, 0, o->id, sizeof o->id);
     sq_col_copy(st, 1, o->name, sizeof o->name);
     o->metadata = sq_col_dup(st, 2);
@@ -54,12 +54,7 @@ static int org_get(store *s, const char *id, struct org_rec *out)
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        org_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
+    return sq_one(s, st, org_row, out);
 }
 
 static int org_list(store *s, int limit, int offset, struct org_rec **out, size_t *n)
@@ -69,16 +64,7 @@ static int org_list(store *s, int limit, int offset, struct org_rec **out, size_
         return VOX_EIO;
     sq_int(st, 1, limit);
     sq_int(st, 2, offset);
-    struct org_rec *v = xcalloc((size_t)limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < (size_t)limit)
-        org_row(st, &v[k++]);
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    *out = v;
-    *n = k;
-    return err;
+    return sq_many(s, st, limit, sizeof **out, org_row, (void **)out, n);
 }
 
 static int org_remove(store *s, const char *id)
@@ -87,10 +73,7 @@ static int org_remove(store *s, const char *id)
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, id);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_exec_one(s, st);
 }
 
 const struct store_org_ops sqlite_org_ops = {
@@ -123,8 +106,9 @@ static int key_create(store *s, const struct key_rec *k)
     return sq_exec(s, st);
 }
 
-static void key_row(sqlite3_stmt *st, struct key_rec *k)
+static void key_row(sqlite3_stmt *st, void *rec)
 {
+    struct key_rec *k = rec;
     sq_col_copy(st, 0, k->id, sizeof k->id);
     sq_col_copy(st, 1, k->org_id, sizeof k->org_id);
     sq_col_copy(st, 2, k->name, sizeof k->name);
@@ -139,12 +123,7 @@ static int key_get(store *s, const char *id, struct key_rec *out)
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        key_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
+    return sq_one(s, st, key_row, out);
 }
 
 static int key_list(store *s, const char *org_id, struct key_rec **out, size_t *n)
@@ -153,19 +132,7 @@ static int key_list(store *s, const char *org_id, struct key_rec **out, size_t *
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, org_id);
-    size_t cap = 8, k = 0;
-    struct key_rec *v = xmalloc(cap * sizeof *v);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap)
-            v = xrealloc(v, (cap *= 2) * sizeof *v);
-        key_row(st, &v[k++]);
-    }
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    *out = v;
-    *n = k;
-    return err;
+    return sq_many(s, st, -1, sizeof **out, key_row, (void **)out, n);
 }
 
 static int key_revoke(store *s, const char *org_id, const char *id, int64_t at)
@@ -176,10 +143,7 @@ static int key_revoke(store *s, const char *org_id, const char *id, int64_t at)
     sq_int(st, 1, at);
     sq_text(st, 2, org_id);
     sq_text(st, 3, id);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_exec_one(s, st);
 }
 
 const struct store_key_ops sqlite_key_ops = {

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/participants.h"
 #include "store/sqlite_int.h"
 
@@ -117,8 +116,9 @@ static void media_row(sqlite3_stmt *st, int col, struct participant_media *m)
     m->volume = sqlite3_column_int(st, col + 9);
 }
 
-static void participant_row(sqlite3_stmt *st, struct participant_rec *p)
+static void participant_row(sqlite3_stmt *st, void *rec)
 {
+    struct participant_rec *p = rec;
     sq_col_copy(st, 0, p->id, sizeof p->id);
     sq_col_copy(st, 1, p->org_id, sizeof p->org_id);
     sq_col_copy(st, 2, p->room_id, sizeof p->room_id);
@@ -141,32 +141,6 @@ static void participant_row(sqlite3_stmt *st, struct participant_rec *p)
     p->created_at = sqlite3_column_int64(st, 28);
 }
 
-static int one_row(store *s, sqlite3_stmt *st, struct participant_rec *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        participant_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
-static int many_rows(store *s, sqlite3_stmt *st, int limit, struct participant_rec **out, size_t *n)
-{
-    struct participant_rec *v = xcalloc((size_t)limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        participant_row(st, &v[k++]);
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    *out = v;
-    *n = k;
-    return err;
-}
-
 static int participant_create(store *s, const struct participant_rec *p)
 {
     sqlite3_stmt *st = sq_stmt(s, SQL_INSERT);
@@ -179,12 +153,7 @@ static int participant_create(store *s, const struct participant_rec *p)
 static int participant_get(store *s, const char *org_id, const char *id,
                            struct participant_rec *out)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    return one_row(s, st, out);
+    return sq_one_by_id(s, SQL_GET, org_id, id, participant_row, out);
 }
 
 static int participant_find_active(store *s, const char *org_id, const char *session_id,
@@ -196,7 +165,7 @@ static int participant_find_active(store *s, const char *org_id, const char *ses
     sq_text(st, 1, org_id);
     sq_text(st, 2, session_id);
     sq_text(st, 3, identity);
-    return one_row(s, st, out);
+    return sq_one(s, st, participant_row, out);
 }
 
 static int participant_list(store *s, const char *org_id, const struct participant_filter *f,
@@ -216,15 +185,7 @@ static int participant_list(store *s, const char *org_id, const struct participa
     sq_text(st, 4, status);
     sq_int(st, 5, f->limit);
     sq_int(st, 6, f->offset);
-    return many_rows(s, st, f->limit, out, n);
-}
-
-static int changed_one(store *s, sqlite3_stmt *st)
-{
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_many(s, st, f->limit, sizeof **out, participant_row, (void **)out, n);
 }
 
 static int participant_update(store *s, const struct participant_rec *p)
@@ -233,7 +194,7 @@ static int participant_update(store *s, const struct participant_rec *p)
     if (!st)
         return VOX_EIO;
     bind_participant(st, p);
-    return changed_one(s, st);
+    return sq_exec_one(s, st);
 }
 
 static int participant_touch(store *s, const char *id, int64_t now_ms)
@@ -243,7 +204,7 @@ static int participant_touch(store *s, const char *id, int64_t now_ms)
         return VOX_EIO;
     sq_text(st, 1, id);
     sq_int(st, 2, now_ms);
-    return changed_one(s, st);
+    return sq_exec_one(s, st);
 }
 
 static int participant_count_present(store *s, const char *session_id, int *n)
@@ -268,7 +229,7 @@ static int participant_list_idle(store *s, const char *status, int64_t seen_befo
     sq_text(st, 1, status);
     sq_int(st, 2, seen_before);
     sq_int(st, 3, limit);
-    return many_rows(s, st, limit, out, n);
+    return sq_many(s, st, limit, sizeof **out, participant_row, (void **)out, n);
 }
 
 const struct store_participant_ops sqlite_participant_ops = {

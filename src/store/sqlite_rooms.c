@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/rooms.h"
 #include "store/sqlite_int.h"
 
@@ -23,20 +22,14 @@ void room_recs_free(struct room_rec *v, size_t n)
     free(v);
 }
 
-#define ROOM_COLS                                                                                  \
-    "id, org_id, name, type, media_mode, persistent, max_participants, bitrate, "                  \
-    "recording_allowed, screen_share_allowed, waiting_room, coalesce(password_hash, ''), "         \
-    "coalesce(category_id, ''), position, empty_timeout, permission_overrides, metadata, "         \
-    "created_at, updated_at"
-
 static const char SQL_INSERT[] =
     "INSERT INTO rooms (id, org_id, name, type, media_mode, persistent, max_participants, bitrate, "
     "recording_allowed, screen_share_allowed, waiting_room, password_hash, category_id, "
     "position, empty_timeout, permission_overrides, metadata, created_at, updated_at) VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, ''), nullif(?13, ''), ?14, ?15, "
     "?16, ?17, ?18, ?19)";
-static const char SQL_GET[] = "SELECT " ROOM_COLS " FROM rooms WHERE org_id = ? AND id = ?";
-static const char SQL_LIST[] = "SELECT " ROOM_COLS " FROM rooms WHERE org_id = ?1 "
+static const char SQL_GET[] = "SELECT " SQLITE_ROOMS_COLS " FROM rooms WHERE org_id = ? AND id = ?";
+static const char SQL_LIST[] = "SELECT " SQLITE_ROOMS_COLS " FROM rooms WHERE org_id = ?1 "
                                "AND (?2 IS NULL OR type = ?2) "
                                "AND (?3 IS NULL OR category_id = ?3) "
                                "ORDER BY created_at, id LIMIT ?4 OFFSET ?5";
@@ -48,7 +41,7 @@ static const char SQL_UPDATE[] =
     "updated_at = ?19 WHERE id = ?1 AND org_id = ?2";
 static const char SQL_DELETE[] = "DELETE FROM rooms WHERE org_id = ? AND id = ?";
 
-// Binds every column in ROOM_COLS order; the INSERT and UPDATE share the numbering.
+// Binds every column in SQLITE_ROOMS_COLS order; the INSERT and UPDATE share the numbering.
 static void bind_room(sqlite3_stmt *st, const struct room_rec *r)
 {
     sq_text(st, 1, r->id);
@@ -72,8 +65,9 @@ static void bind_room(sqlite3_stmt *st, const struct room_rec *r)
     sq_int(st, 19, r->updated_at);
 }
 
-static void room_row(sqlite3_stmt *st, struct room_rec *r)
+void sqlite_rooms_row(sqlite3_stmt *st, void *rec)
 {
+    struct room_rec *r = rec;
     sq_col_copy(st, 0, r->id, sizeof r->id);
     sq_col_copy(st, 1, r->org_id, sizeof r->org_id);
     sq_col_copy(st, 2, r->name, sizeof r->name);
@@ -106,17 +100,7 @@ static int room_create(store *s, const struct room_rec *r)
 
 static int room_get(store *s, const char *org_id, const char *id, struct room_rec *out)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        room_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
+    return sq_one_by_id(s, SQL_GET, org_id, id, sqlite_rooms_row, out);
 }
 
 static int room_list(store *s, const char *org_id, const struct room_filter *f,
@@ -130,18 +114,7 @@ static int room_list(store *s, const char *org_id, const struct room_filter *f,
     sq_text(st, 3, f->category_id);
     sq_int(st, 4, f->limit);
     sq_int(st, 5, f->offset);
-    struct room_rec *v = xcalloc((size_t)f->limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)f->limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        room_row(st, &v[k++]);
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    *out = v;
-    *n = k;
-    return err;
+    return sq_many(s, st, f->limit, sizeof **out, sqlite_rooms_row, (void **)out, n);
 }
 
 static int room_update(store *s, const struct room_rec *r)
@@ -150,10 +123,7 @@ static int room_update(store *s, const struct room_rec *r)
     if (!st)
         return VOX_EIO;
     bind_room(st, r);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_exec_one(s, st);
 }
 
 static int room_remove(store *s, const char *org_id, const char *id)
@@ -163,10 +133,7 @@ static int room_remove(store *s, const char *org_id, const char *id)
         return VOX_EIO;
     sq_text(st, 1, org_id);
     sq_text(st, 2, id);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_exec_one(s, st);
 }
 
 const struct store_room_ops sqlite_room_ops = {

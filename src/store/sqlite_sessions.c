@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/sessions.h"
 #include "store/sqlite_int.h"
 
@@ -62,8 +61,9 @@ static void bind_session(sqlite3_stmt *st, const struct session_rec *r)
     sq_int(st, 13, r->updated_at);
 }
 
-static void session_row(sqlite3_stmt *st, struct session_rec *r)
+static void session_row(sqlite3_stmt *st, void *rec)
 {
+    struct session_rec *r = rec;
     sq_col_copy(st, 0, r->id, sizeof r->id);
     sq_col_copy(st, 1, r->org_id, sizeof r->org_id);
     sq_col_copy(st, 2, r->room_id, sizeof r->room_id);
@@ -80,34 +80,6 @@ static void session_row(sqlite3_stmt *st, struct session_rec *r)
     r->participant_count = sqlite3_column_int(st, 13);
 }
 
-// Steps a statement expected to yield at most one row into *out.
-static int one_row(store *s, sqlite3_stmt *st, struct session_rec *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        session_row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
-// Steps a statement into a malloc'd array of at most limit records.
-static int many_rows(store *s, sqlite3_stmt *st, int limit, struct session_rec **out, size_t *n)
-{
-    struct session_rec *v = xcalloc((size_t)limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        session_row(st, &v[k++]);
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    *out = v;
-    *n = k;
-    return err;
-}
-
 static int session_create(store *s, const struct session_rec *r)
 {
     sqlite3_stmt *st = sq_stmt(s, SQL_INSERT);
@@ -119,12 +91,7 @@ static int session_create(store *s, const struct session_rec *r)
 
 static int session_get(store *s, const char *org_id, const char *id, struct session_rec *out)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    return one_row(s, st, out);
+    return sq_one_by_id(s, SQL_GET, org_id, id, session_row, out);
 }
 
 static int session_latest(store *s, const char *org_id, const char *room_id,
@@ -135,7 +102,7 @@ static int session_latest(store *s, const char *org_id, const char *room_id,
         return VOX_EIO;
     sq_text(st, 1, org_id);
     sq_text(st, 2, room_id);
-    return one_row(s, st, out);
+    return sq_one(s, st, session_row, out);
 }
 
 static int session_list(store *s, const char *org_id, const struct session_filter *f,
@@ -149,15 +116,7 @@ static int session_list(store *s, const char *org_id, const struct session_filte
     sq_text(st, 3, f->state);
     sq_int(st, 4, f->limit);
     sq_int(st, 5, f->offset);
-    return many_rows(s, st, f->limit, out, n);
-}
-
-static int changed_one(store *s, sqlite3_stmt *st)
-{
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_many(s, st, f->limit, sizeof **out, session_row, (void **)out, n);
 }
 
 static int session_update(store *s, const struct session_rec *r)
@@ -166,7 +125,7 @@ static int session_update(store *s, const struct session_rec *r)
     if (!st)
         return VOX_EIO;
     bind_session(st, r);
-    return changed_one(s, st);
+    return sq_exec_one(s, st);
 }
 
 static int session_note_join(store *s, const char *id, int present, int64_t now_ms)
@@ -177,7 +136,7 @@ static int session_note_join(store *s, const char *id, int present, int64_t now_
     sq_text(st, 1, id);
     sq_int(st, 2, present);
     sq_int(st, 3, now_ms);
-    return changed_one(s, st);
+    return sq_exec_one(s, st);
 }
 
 static int session_set_empty_since(store *s, const char *id, int64_t at)
@@ -187,7 +146,7 @@ static int session_set_empty_since(store *s, const char *id, int64_t at)
         return VOX_EIO;
     sq_text(st, 1, id);
     sq_int(st, 2, at);
-    return changed_one(s, st);
+    return sq_exec_one(s, st);
 }
 
 static int session_list_expired(store *s, int64_t now_ms, int limit, struct session_rec **out,
@@ -198,7 +157,7 @@ static int session_list_expired(store *s, int64_t now_ms, int limit, struct sess
         return VOX_EIO;
     sq_int(st, 1, now_ms);
     sq_int(st, 2, limit);
-    return many_rows(s, st, limit, out, n);
+    return sq_many(s, st, limit, sizeof **out, session_row, (void **)out, n);
 }
 
 const struct store_session_ops sqlite_session_ops = {

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/mem.h"
 #include "store/sqlite_int.h"
 #include "store/stage.h"
 
@@ -54,8 +53,9 @@ static const char SQL_COUNT_ROLE[] =
     "SELECT count(*) FROM " MEMBER_FROM
     " WHERE p.org_id = ?1 AND p.session_id = ?2 AND p.role = ?3 AND " PRESENT_SQL;
 
-static void request_row(sqlite3_stmt *st, struct stage_request_rec *r)
+static void request_row(sqlite3_stmt *st, void *rec)
 {
+    struct stage_request_rec *r = rec;
     sq_col_copy(st, 0, r->id, sizeof r->id);
     sq_col_copy(st, 1, r->org_id, sizeof r->org_id);
     sq_col_copy(st, 2, r->room_id, sizeof r->room_id);
@@ -68,8 +68,9 @@ static void request_row(sqlite3_stmt *st, struct stage_request_rec *r)
     r->decided_at = sqlite3_column_int64(st, 9);
 }
 
-static void member_row(sqlite3_stmt *st, struct stage_member *m)
+static void member_row(sqlite3_stmt *st, void *rec)
 {
+    struct stage_member *m = rec;
     sq_col_copy(st, 0, m->id, sizeof m->id);
     sq_col_copy(st, 1, m->room_id, sizeof m->room_id);
     sq_col_copy(st, 2, m->session_id, sizeof m->session_id);
@@ -80,48 +81,12 @@ static void member_row(sqlite3_stmt *st, struct stage_member *m)
     m->present = sqlite3_column_int(st, 7);
 }
 
-// Steps a statement expected to give at most one row; VOX_ENOTFOUND when it gives none.
-static int one_row(store *s, sqlite3_stmt *st, void (*row)(sqlite3_stmt *, void *), void *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        row(st, out);
-    int err = rc == SQLITE_DONE ? VOX_ENOTFOUND : sq_err(s, rc);
-    sqlite3_reset(st);
-    return err;
-}
-
-static void request_row_cb(sqlite3_stmt *st, void *out)
-{
-    request_row(st, out);
-}
-
-static void member_row_cb(sqlite3_stmt *st, void *out)
-{
-    member_row(st, out);
-}
-
-// Reads up to limit request rows into a malloc'd array.
+// Reads up to limit request rows into a malloc'd array; NULL and 0 on error.
 static int many_requests(store *s, sqlite3_stmt *st, int limit, struct stage_request_rec **out,
                          size_t *n)
 {
-    struct stage_request_rec *v = xcalloc((size_t)limit + 1, sizeof *v);
-    size_t k = 0;
-    int rc = SQLITE_DONE;
-    while (k < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        request_row(st, &v[k++]);
-    if (rc == SQLITE_ROW)
-        rc = SQLITE_DONE;
-    int err = sq_err(s, rc);
-    sqlite3_reset(st);
-    if (err) {
-        free(v);
-        v = NULL;
-        k = 0;
-    }
-    *out = v;
-    *n = k;
-    return err;
+    int err = sq_many(s, st, limit, sizeof **out, request_row, (void **)out, n);
+    return sq_many_drop(err, (void **)out, n);
 }
 
 static int req_create(store *s, const struct stage_request_rec *r)
@@ -143,12 +108,7 @@ static int req_create(store *s, const struct stage_request_rec *r)
 
 static int req_get(store *s, const char *org_id, const char *id, struct stage_request_rec *out)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_GET);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    return one_row(s, st, request_row_cb, out);
+    return sq_one_by_id(s, SQL_GET, org_id, id, request_row, out);
 }
 
 static int req_list(store *s, const char *org_id, const struct stage_request_filter *f,
@@ -176,10 +136,8 @@ static int req_decide(store *s, const char *org_id, const char *id, const char *
     sq_text(st, 3, state);
     sq_text(st, 4, decided_by);
     sq_int(st, 5, decided_at);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ECONFLICT;
-    return err;
+    int err = sq_exec_one(s, st); // no pending request matched
+    return err == VOX_ENOTFOUND ? VOX_ECONFLICT : err;
 }
 
 static int req_list_stale(store *s, int64_t cutoff_ms, int limit, struct stage_request_rec **out,
@@ -216,7 +174,7 @@ static int member_find(store *s, const char *org_id, const char *room_id, const 
     sq_text(st, 1, org_id);
     sq_text(st, 2, room_id);
     sq_text(st, 3, identity);
-    return one_row(s, st, member_row_cb, out);
+    return sq_one(s, st, member_row, out);
 }
 
 static int member_get(store *s, const char *org_id, const char *room_id, const char *id,
@@ -228,7 +186,7 @@ static int member_get(store *s, const char *org_id, const char *room_id, const c
     sq_text(st, 1, org_id);
     sq_text(st, 2, room_id);
     sq_text(st, 3, id);
-    return one_row(s, st, member_row_cb, out);
+    return sq_one(s, st, member_row, out);
 }
 
 static int member_set_role(store *s, const char *org_id, const char *id, const char *role,
@@ -241,10 +199,7 @@ static int member_set_role(store *s, const char *org_id, const char *id, const c
     sq_text(st, 2, id);
     sq_text(st, 3, role);
     sq_int(st, 4, permissions);
-    int err = sq_exec(s, st);
-    if (!err && sqlite3_changes(sq_db(s)) == 0)
-        return VOX_ENOTFOUND;
-    return err;
+    return sq_exec_one(s, st);
 }
 
 static int member_count_role(store *s, const char *org_id, const char *session_id, const char *role,
