@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/clock.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,34 +70,72 @@ void clock_format_rfc3339(int64_t ms, char out[32])
     *p = '\0';
 }
 
-int clock_parse_time(const char *s, int64_t *ms)
+// Reads exactly n digits.
+static int digits(const char **p, int n, int *out)
 {
-    char *end;
-    if (!s || !*s || strlen(s) > 40)
-        return VOX_EINVAL;
-    long long v = strtoll(s, &end, 10);
-    if (*end == '\0' && v >= 0) {
-        *ms = v;
-        return 0;
+    int v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
     }
-    struct tm tm = {0};
-    const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest)
+    *out = v;
+    return 0;
+}
+
+static int expect(const char **p, char c)
+{
+    return *(*p)++ == c ? 0 : -1;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.fff…]Z", strictly: fixed-width fields, real calendar dates.
+static int parse_rfc3339(const char *p, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec, frac = 0;
+    if (digits(&p, 4, &y) || expect(&p, '-') || digits(&p, 2, &mo) || expect(&p, '-') ||
+        digits(&p, 2, &d) || expect(&p, 'T') || digits(&p, 2, &h) || expect(&p, ':') ||
+        digits(&p, 2, &mi) || expect(&p, ':') || digits(&p, 2, &sec))
         return VOX_EINVAL;
-    int frac = 0;
-    if (*rest == '.') {
-        int digits = 0;
-        for (rest++; *rest >= '0' && *rest <= '9'; rest++, digits++)
-            if (digits < 3)
-                frac = frac * 10 + (*rest - '0');
-        for (; digits > 0 && digits < 3; digits++)
+    if (*p == '.') {
+        p++;
+        int n = 0;
+        for (; *p >= '0' && *p <= '9'; p++, n++)
+            if (n < 3)
+                frac = frac * 10 + (*p - '0');
+        if (n == 0)
+            return VOX_EINVAL;
+        for (; n < 3; n++)
             frac *= 10;
     }
-    if (strcmp(rest, "Z") != 0)
+    if (strcmp(p, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
         return VOX_EINVAL;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
     time_t t = timegm(&tm);
-    if (t < 0)
+    // timegm normalises 2023-02-29 to March 1st; a real date survives unchanged.
+    if (t < 0 || tm.tm_mday != d || tm.tm_mon != mo - 1)
         return VOX_EINVAL;
     *ms = (int64_t)t * 1000 + frac;
     return 0;
+}
+
+int clock_parse_time(const char *s, int64_t *ms)
+{
+    if (!s || !*s || strlen(s) > 40)
+        return VOX_EINVAL;
+    if (strchr(s, '-') == NULL) { // plain milliseconds: digits only, no overflow
+        int64_t v = 0;
+        for (const char *p = s; *p; p++) {
+            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+                return VOX_EINVAL;
+            v = v * 10 + (*p - '0');
+        }
+        *ms = v;
+        return 0;
+    }
+    return parse_rfc3339(s, ms);
 }

@@ -48,7 +48,7 @@ static void json_escape(sbuf *b, const char *s, size_t n)
     }
 }
 
-// Turns "a=1 b=two" into ,"a":"1","b":"two".
+// Turns a=1 b=two c="three four" into ,"a":"1","b":"two","c":"three four".
 static void json_fields(sbuf *b, const char *f)
 {
     while (*f) {
@@ -57,13 +57,26 @@ static void json_fields(sbuf *b, const char *f)
         const char *eq = strchr(f, '=');
         if (!eq)
             break;
-        const char *end = strchr(eq, ' ');
-        if (!end)
-            end = eq + strlen(eq);
+        const char *v = eq + 1, *end;
+        size_t vlen;
+        if (*v == '"') { // quoted value: up to the closing quote
+            v++;
+            end = strchr(v, '"');
+            if (!end)
+                end = v + strlen(v);
+            vlen = (size_t)(end - v);
+            if (*end)
+                end++;
+        } else {
+            end = strchr(v, ' ');
+            if (!end)
+                end = v + strlen(v);
+            vlen = (size_t)(end - v);
+        }
         sbuf_puts(b, ",\"");
         json_escape(b, f, (size_t)(eq - f));
         sbuf_puts(b, "\":\"");
-        json_escape(b, eq + 1, (size_t)(end - eq - 1));
+        json_escape(b, v, vlen);
         sbuf_puts(b, "\"");
         f = end;
     }

@@ -78,6 +78,8 @@ enum router_result router_match(const void *table, size_t n, size_t stride, http
                          http_method_name(r->method));
         if (w > 0 && (size_t)w < allow_cap - alen)
             alen += (size_t)w;
+        else
+            allow[alen] = '\0'; // a name that does not fit is left out whole
     }
     return path_known ? ROUTER_BAD_METHOD : ROUTER_NOT_FOUND;
 }

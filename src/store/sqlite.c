@@ -315,6 +315,9 @@ static int checkpointer_start(struct sqlite_store *q, const char *path)
     if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(c->db, "PRAGMA busy_timeout = 5000", NULL, NULL, NULL) != SQLITE_OK ||
+        // A connection opens the WAL on its first read; until then every checkpoint it runs
+        // is a silent no-op (log = ckpt = -1).
+        sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK ||
         pthread_create(&c->thread, NULL, checkpointer_main, c) != 0) {
         sqlite3_close(c->db);
         c->db = NULL;
