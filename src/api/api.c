@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/rtc.h"
+#include "http/static.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -19,7 +21,7 @@
 static const struct api_module *const modules[] = {
     &api_meta_module,       &api_orgs_module,      &api_tokens_module,       &api_rooms_module,
     &api_categories_module, &api_sessions_module,  &api_participants_module, &api_stage_module,
-    &api_events_module,     &api_analytics_module,
+    &api_events_module,     &api_analytics_module, &api_dev_module,
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
@@ -36,6 +38,7 @@ api *api_new(store *st, const struct api_config *cfg)
     a->cfg = *cfg;
     a->keys = key_cache_new();
     a->metrics = metrics_new();
+    a->rtc = rtc_new(a);
     return a;
 }
 
@@ -43,6 +46,7 @@ void api_free(api *a)
 {
     if (!a)
         return;
+    rtc_free(a->rtc);
     key_cache_free(a->keys);
     metrics_free(a->metrics);
     free(a);
@@ -81,15 +85,51 @@ static void run_handler(struct api_call *c, const struct api_route *route)
         api_error(c, 503, "unavailable", NULL, "the store is busy; retry");
         return;
     }
+    size_t mark = rtc_mark(c->api->rtc);
     route->fn(c);
     if (!writes)
         return;
-    if (c->resp->status >= 400)
+    if (c->resp->status >= 400) {
         c->st->ops->rollback(c->st);
-    else if (c->st->ops->commit(c->st)) {
+        rtc_rewind(c->api->rtc, mark); // what the request would have told sockets is void too
+    } else if (c->st->ops->commit(c->st)) {
         c->st->ops->rollback(c->st);
+        rtc_rewind(c->api->rtc, mark);
         api_error(c, 500, "internal", NULL, "the change could not be stored");
     }
+}
+
+void api_invoke(api *a, const struct api_caller *who, enum http_method m, const char *path,
+                const char *body, size_t len, http_resp *resp)
+{
+    http_req req = {.method = m, .body = body, .body_len = len};
+    struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .req = &req, .resp = resp};
+    c.now_ms = clock_now_ms();
+    c.who = *who;
+    char scratch[1024 + HTTP_MAX_PARAMS], pathbuf[1024];
+    const struct api_route *route = NULL;
+    snprintf(pathbuf, sizeof pathbuf, "%s", path);
+    req.path = pathbuf;
+    // An internal caller's query is plain k=v&k=v (no percent-encoding).
+    char *q = strchr(pathbuf, '?');
+    for (char *kv = q ? (*q = '\0', q + 1) : NULL; kv && *kv && req.nquery < HTTP_MAX_QUERY;) {
+        char *amp = strchr(kv, '&'), *eq = strchr(kv, '=');
+        if (amp)
+            *amp = '\0';
+        if (eq && (!amp || eq < amp)) {
+            *eq = '\0';
+            req.query[req.nquery++] = (struct http_kv){kv, eq + 1};
+        }
+        kv = amp ? amp + 1 : NULL;
+    }
+    if (strlen(path) >= sizeof pathbuf ||
+        find_route(&req, scratch, &route, resp->allow, sizeof resp->allow) != ROUTER_FOUND)
+        api_error(&c, 404, "not_found", NULL, "no such operation");
+    else if (who->kind == CALLER_PARTICIPANT && route->auth != AUTH_KEY_OR_USER &&
+             route->auth != AUTH_PUBLIC)
+        api_error(&c, 403, "forbidden", NULL, "participants cannot do this");
+    else
+        run_handler(&c, route);
 }
 
 uint64_t api_defer(void *user)
@@ -101,13 +141,18 @@ uint64_t api_defer(void *user)
 int api_commit(void *user, uint64_t token)
 {
     api *a = user;
-    a->st->ops->flush(a->st);
+    api_flush(a);
     return a->st->ops->batch_failed(a->st, token);
 }
 
 void api_flush(api *a)
 {
-    a->st->ops->flush(a->st);
+    if (!a->st->ops->batch_open(a->st)) {
+        rtc_deliver(a->rtc, 1);
+        return;
+    }
+    int err = a->st->ops->flush(a->st);
+    rtc_deliver(a->rtc, err == 0);
 }
 
 void api_dispatch(void *user, http_req *req, http_resp *resp)
@@ -120,7 +165,10 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
     const struct api_route *route = NULL;
 
     enum router_result r = find_route(req, scratch, &route, resp->allow, sizeof resp->allow);
-    if (r == ROUTER_NOT_FOUND) {
+    if (r == ROUTER_NOT_FOUND && (req->method == HTTP_GET || req->method == HTTP_HEAD) &&
+        strncmp(req->path, "/v1/", 4) != 0 && static_serve(a->cfg.web_dir, req->path, resp) == 0) {
+        req->route = "static";
+    } else if (r == ROUTER_NOT_FOUND) {
         api_error(&c, 404, "not_found", NULL, "no route for %.200s", req->path);
     } else if (r == ROUTER_BAD_METHOD) {
         api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here; use %s",
@@ -151,6 +199,7 @@ void api_tick(api *a, int64_t now_ms)
         modules[m]->tick(&c);
         sbuf_fini(&resp.body);
     }
+    rtc_tick(a->rtc, now_ms);
     api_flush(a);
 }
 
@@ -319,6 +368,8 @@ void api_event(struct api_call *c, const char *type, const char *room_id, const 
     int err = c->st->events->append(c->st, &e);
     if (err)
         log_error("event append failed", "type=%s err=%s", type, vox_err_name(err));
+    else
+        rtc_note_event(c->api->rtc, &e);
     free(e.data);
     json_decref(data);
 }

@@ -21,6 +21,8 @@ struct api_config {
     int stage_moderator_limit;   // max moderators on one stage
     int default_empty_timeout_s; // persistent rooms: session grace after the last leave
     int token_max_ttl_s;         // longest access token POST /v1/tokens will mint
+    const char *web_dir;         // static files served at / (SDK, demo app); NULL = none
+    int dev;                     // dev mode: POST /dev/token mints tokens without a key
 };
 
 typedef struct api api;
@@ -41,6 +43,7 @@ struct api_caller {
     char name[129];
     char room_id[37];
     struct api_grants grants;
+    int64_t expires_at; // the token's exp, seconds since the epoch
 };
 
 struct api_call {
@@ -93,6 +96,12 @@ void api_dispatch(void *api, http_req *req, http_resp *resp);
 uint64_t api_defer(void *api);
 int api_commit(void *api, uint64_t token);
 void api_flush(api *a);
+// Runs the route for m+path as an already authenticated caller, exactly as an HTTP request
+// would run (validation, savepoint, events); only routes open to participant tokens
+// (AUTH_KEY_OR_USER) are reachable for a participant caller. The WebSocket protocol runs its
+// actions through this.
+void api_invoke(api *a, const struct api_caller *who, enum http_method m, const char *path,
+                const char *body, size_t len, http_resp *resp);
 // Runs timed work (presence, grace periods, stage expiry); called by the app once a second.
 void api_tick(api *a, int64_t now_ms);
 
@@ -152,6 +161,7 @@ extern const struct api_module api_participants_module;
 extern const struct api_module api_stage_module;
 extern const struct api_module api_events_module;
 extern const struct api_module api_analytics_module;
+extern const struct api_module api_dev_module;
 
 #define API_MODULE(name, table)                                                                    \
     const struct api_module name = {table, sizeof(table) / sizeof(table[0]), NULL}

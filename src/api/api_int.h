@@ -7,12 +7,14 @@
 
 struct key_cache;
 struct metrics;
+struct rtc;
 
 struct api {
     store *st;
     struct api_config cfg;
     struct key_cache *keys;
     struct metrics *metrics;
+    struct rtc *rtc;
     int64_t last_tick_ms;
 };
 

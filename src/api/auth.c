@@ -151,6 +151,7 @@ static void caller_from_token(struct api_caller *w, const struct access_token *t
     w->grants.hidden = t->grants.hidden;
     w->grants.recorder = t->grants.recorder;
     snprintf(w->grants.role, sizeof w->grants.role, "%s", t->grants.role);
+    w->expires_at = t->exp;
 }
 
 int auth_verify_access_token(struct api_call *c, const char *token, const char **reason)

@@ -141,6 +141,8 @@ static void openapi(struct api_call *c)
     for (size_t m = 0; m < nm; m++)
         for (size_t i = 0; i < mods[m]->count; i++) {
             const struct api_route *r = &mods[m]->routes[i];
+            if (!c->cfg->dev && strncmp(r->r.pattern, "/dev/", 5) == 0)
+                continue; // dev-mode routes exist only in dev mode
             json_t *item = json_object_get(paths, r->r.pattern);
             if (!item) {
                 item = json_object();

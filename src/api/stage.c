@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/stage.h"
 #include "api/rooms.h"
 #include "core/err.h"
 #include "core/uuid.h"
@@ -50,7 +51,7 @@ static json_t *member_json(const struct stage_member *m)
                      "status", m->status, "permissions", perm_names(m->permissions));
 }
 
-static json_t *request_json(const struct stage_request_rec *r)
+json_t *stage_request_json(const struct stage_request_rec *r)
 {
     json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", r->id, "room_id", r->room_id,
                           "session_id", r->session_id, "participant_id", r->participant_id,
@@ -258,7 +259,7 @@ static void request_create(struct api_call *c)
             if (err == 0) {
                 snprintf(c->resp->location, sizeof c->resp->location, "/v1/stage/requests/%s",
                          r.id);
-                api_json(c, 201, request_json(&r));
+                api_json(c, 201, stage_request_json(&r));
             } else if (c->resp->status < 400) {
                 api_fail(c, err, "stage request");
             }
@@ -296,7 +297,7 @@ static void request_list(struct api_call *c)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, request_json(&v[i]));
+        json_array_append_new(arr, stage_request_json(&v[i]));
     free(v);
     api_json(c, 200,
              json_pack("{s:o, s:i, s:i}", "requests", arr, "limit", f.limit, "offset", f.offset));
@@ -307,7 +308,7 @@ static void request_get(struct api_call *c)
     const char *id = api_path_uuid(c, 0, "request_id");
     struct stage_request_rec r;
     if (id && load_request(c, id, &r) == 0)
-        api_json(c, 200, request_json(&r));
+        api_json(c, 200, stage_request_json(&r));
 }
 
 // ---- approve, deny ----
@@ -378,7 +379,7 @@ static void commit_decision(struct api_call *c, stage_op op, const struct room_r
         api_fail(c, err, "stage request");
         return;
     }
-    json_t *j = request_json(r);
+    json_t *j = stage_request_json(r);
     if (op == STAGE_OP_APPROVE)
         json_object_set_new(j, "participant", member_json(m));
     api_json(c, 200, j);

@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "api/api.h"
+#include "api/rtc.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
@@ -126,7 +127,13 @@ int app_run(const struct app_config *cfg)
         .stage_moderator_limit = cfg->stage_moderator_limit,
         .default_empty_timeout_s = cfg->empty_timeout_s,
         .token_max_ttl_s = cfg->token_max_ttl_s,
+        .web_dir = cfg->web_dir[0] ? cfg->web_dir : NULL,
+        .dev = cfg->dev,
     };
+    if (cfg->dev && strncmp(cfg->listen_host, "127.", 4) != 0) {
+        fprintf(stderr, "voxd: --dev is allowed only on a loopback address\n");
+        return 2;
+    }
     if (setup_logging(cfg) || open_store(cfg, &acfg, &a.st))
         return 1;
     signal(SIGPIPE, SIG_IGN);
@@ -137,6 +144,10 @@ int app_run(const struct app_config *cfg)
                                       .dispatch = api_dispatch,
                                       .defer = api_defer,
                                       .commit = api_commit,
+                                      .ws = {.ws_check = rtc_ws_check,
+                                             .ws_open = rtc_ws_open,
+                                             .ws_message = rtc_ws_message,
+                                             .ws_closed = rtc_ws_closed},
                                       .user = a.api};
     if (http_server_new(&a.loop, &hcfg, &a.http)) {
         log_error("cannot listen", "host=%s port=%d", cfg->listen_host, cfg->listen_port);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 enum opt_type { OPT_STR, OPT_INT, OPT_LISTEN };
@@ -44,6 +45,10 @@ static const struct opt opts[] = {
      "default seconds a persistent room's session outlives its last leave (30)"},
     {"token-max-ttl", "VOX_TOKEN_MAX_TTL", INT(token_max_ttl_s), 10, 30 * 86400,
      "longest lifetime POST /v1/tokens mints, seconds (86400)"},
+    {"web-dir", "VOX_WEB_DIR", STR(web_dir), 0, 0,
+     "directory served at / (browser SDK, demo app; default: the source tree's web/)"},
+    {"dev", "VOX_DEV", INT(dev), 0, 1,
+     "1 = dev mode: POST /dev/token mints tokens without a key (loopback only) (0)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -60,6 +65,9 @@ static void defaults(struct app_config *c)
     c->stage_moderator_limit = 10;
     c->empty_timeout_s = 30;
     c->token_max_ttl_s = 86400;
+#ifdef VOX_WEB_DIR
+    snprintf(c->web_dir, sizeof c->web_dir, "%s", VOX_WEB_DIR);
+#endif
 }
 
 void config_usage(FILE *out)
@@ -204,13 +212,16 @@ static enum config_result parse_args(struct app_config *c, int argc, char **argv
         const char *val = strchr(a, '=');
         size_t nl = val ? (size_t)(val - a - 2) : strlen(a + 2);
         snprintf(name, sizeof name, "%.*s", (int)nl, a + 2);
-        if (!val && i + 1 < argc)
-            val = argv[++i];
-        else if (val)
+        const struct opt *o = find_opt(name);
+        int is_switch = o && o->type == OPT_INT && o->min == 0 && o->max == 1;
+        if (val)
             val++;
+        else if (is_switch && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0))
+            val = "1"; // a bare on/off switch: --dev
+        else if (i + 1 < argc)
+            val = argv[++i];
         if (strcmp(name, "config") == 0)
             continue;
-        const struct opt *o = find_opt(name);
         if (!o || !val) {
             fprintf(stderr, "voxd: %s option \"%s\" (see --help)\n",
                     o ? "missing value for" : "unknown", a);

@@ -18,6 +18,8 @@ struct app_config {
     int stage_moderator_limit;
     int empty_timeout_s;
     int token_max_ttl_s;
+    char web_dir[512];
+    int dev;
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };

@@ -16,7 +16,28 @@ struct http_server {
     void *foreign_loops[1];
 };
 
+#define WS_MAX_QUEUED (4u << 20)
+
+struct ws_msg {
+    struct ws_msg *next;
+    size_t len;
+    uint8_t data[]; // LWS_PRE bytes of headroom, then the payload
+};
+
+struct http_ws {
+    struct lws *wsi;
+    struct http_server *s;
+    void *conn; // the handler's object
+    struct ws_msg *head, *tail;
+    size_t queued;
+    sbuf rx;
+    int rx_too_large;
+    int close_code;
+    char close_reason[64];
+};
+
 struct conn {
+    struct http_ws *ws; // set once the connection is a WebSocket
     char path[1024];
     char scratch[1024];
     char query_buf[2048];
@@ -212,6 +233,155 @@ static int on_body(struct conn *c, const void *in, size_t len)
     return 0;
 }
 
+// ---- WebSocket ----
+
+static void ws_free_queue(struct http_ws *ws)
+{
+    for (struct ws_msg *m = ws->head, *next; m; m = next) {
+        next = m->next;
+        free(m);
+    }
+    ws->head = ws->tail = NULL;
+    ws->queued = 0;
+}
+
+void http_ws_send(http_ws *ws, const char *data, size_t len)
+{
+    if (ws->close_code)
+        return;
+    if (ws->queued + len > WS_MAX_QUEUED) {
+        log_warn("websocket too slow, closing", "queued=%zu", ws->queued);
+        ws_free_queue(ws);
+        http_ws_close(ws, 4009, "too slow");
+        return;
+    }
+    struct ws_msg *m = xmalloc(sizeof *m + LWS_PRE + len);
+    m->next = NULL;
+    m->len = len;
+    memcpy(m->data + LWS_PRE, data, len);
+    if (ws->tail)
+        ws->tail->next = m;
+    else
+        ws->head = m;
+    ws->tail = m;
+    ws->queued += len;
+    lws_callback_on_writable(ws->wsi);
+}
+
+void http_ws_close(http_ws *ws, int code, const char *reason)
+{
+    if (ws->close_code)
+        return;
+    ws->close_code = code;
+    snprintf(ws->close_reason, sizeof ws->close_reason, "%s", reason ? reason : "");
+    lws_callback_on_writable(ws->wsi);
+}
+
+// One message per writable callback, as lws requires; then the close once the queue is empty.
+static int ws_writeable(struct http_ws *ws)
+{
+    struct ws_msg *m = ws->head;
+    if (m) {
+        ws->head = m->next;
+        if (!ws->head)
+            ws->tail = NULL;
+        ws->queued -= m->len;
+        int w = lws_write(ws->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+        free(m);
+        if (w < 0)
+            return -1;
+        if (ws->head || ws->close_code)
+            lws_callback_on_writable(ws->wsi);
+        return 0;
+    }
+    if (ws->close_code) {
+        lws_close_reason(ws->wsi, (enum lws_close_status)ws->close_code,
+                         (unsigned char *)ws->close_reason, strlen(ws->close_reason));
+        return -1;
+    }
+    return 0;
+}
+
+// Reads the upgrade request's path, query and Authorization into c->req.
+static void ws_read_request(struct lws *wsi, struct conn *c)
+{
+    memset(&c->req, 0, sizeof c->req);
+    c->req.method = HTTP_GET;
+    if (lws_hdr_copy(wsi, c->path, (int)sizeof c->path, WSI_TOKEN_GET_URI) < 0)
+        c->path[0] = '\0';
+    c->req.path = c->path;
+    read_query(wsi, c);
+    c->req.authorization =
+        read_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->auth, (int)sizeof c->auth);
+}
+
+// Refuses an upgrade with an HTTP answer the client can read.
+static int ws_refuse(struct lws *wsi, struct conn *c, int status, sbuf *body)
+{
+    http_resp resp = {.status = status, .content_type = "application/json"};
+    resp.body = *body;
+    write_response(wsi, c, &resp, 1);
+    return -1;
+}
+
+static int ws_filter(struct lws *wsi, struct http_server *s, struct conn *c)
+{
+    if (!s->cfg.ws.ws_check)
+        return -1;
+    ws_read_request(wsi, c);
+    sbuf refusal;
+    sbuf_init(&refusal);
+    int status = s->cfg.ws.ws_check(s->cfg.user, &c->req, &refusal);
+    int rc = status ? ws_refuse(wsi, c, status, &refusal) : 0;
+    sbuf_fini(&refusal);
+    return rc;
+}
+
+static int ws_established(struct lws *wsi, struct http_server *s, struct conn *c)
+{
+    struct http_ws *ws = xcalloc(1, sizeof *ws);
+    ws->wsi = wsi;
+    ws->s = s;
+    sbuf_init(&ws->rx);
+    c->ws = ws;
+    ws->conn = s->cfg.ws.ws_open(s->cfg.user, &c->req, ws);
+    return ws->conn ? 0 : -1;
+}
+
+static int ws_receive(struct lws *wsi, struct http_ws *ws, const void *in, size_t len)
+{
+    if (!ws->rx_too_large) {
+        if (ws->rx.len + len > HTTP_WS_MAX_MESSAGE) {
+            ws->rx_too_large = 1;
+            sbuf_fini(&ws->rx);
+        } else {
+            sbuf_append(&ws->rx, in, len);
+        }
+    }
+    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
+        return 0;
+    struct http_server *s = ws->s;
+    int too_large = ws->rx_too_large;
+    ws->rx_too_large = 0;
+    s->cfg.ws.ws_message(s->cfg.user, ws->conn, too_large ? NULL : ws->rx.data,
+                         too_large ? 0 : ws->rx.len, too_large);
+    sbuf_reset(&ws->rx);
+    return 0;
+}
+
+static void ws_closed(struct conn *c)
+{
+    struct http_ws *ws = c->ws;
+    if (!ws)
+        return;
+    c->ws = NULL;
+    if (ws->conn)
+        ws->s->cfg.ws.ws_closed(ws->s->cfg.user, ws->conn);
+    ws_free_queue(ws);
+    sbuf_fini(&ws->rx);
+    free(ws);
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                          size_t len)
 {
@@ -231,6 +401,17 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         return dispatch(wsi, s, c);
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(wsi, s, c);
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return ws_filter(wsi, s, c);
+    case LWS_CALLBACK_ESTABLISHED:
+        return ws_established(wsi, s, c);
+    case LWS_CALLBACK_RECEIVE:
+        return c->ws ? ws_receive(wsi, c->ws, in, len) : -1;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return c->ws ? ws_writeable(c->ws) : 0;
+    case LWS_CALLBACK_CLOSED:
+        ws_closed(c);
+        return 0;
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     case LWS_CALLBACK_CLOSED_HTTP:
         if (c) {
@@ -287,6 +468,10 @@ int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_
     info.max_http_header_data = 8192;
     info.timeout_secs = 30;
     info.keepalive_timeout = 60;
+    // lws pings a WebSocket idle for 20 s and drops one silent for 60 s.
+    static const lws_retry_bo_t idle_policy = {.secs_since_valid_ping = 20,
+                                               .secs_since_valid_hangup = 60};
+    info.retry_and_idle_policy = &idle_policy;
     if (!lws_create_vhost(s->ctx, &info)) {
         // Same two-step teardown as a normal stop; nothing else runs on the loop yet.
         http_server_stop(s);

@@ -19,14 +19,40 @@ typedef void (*http_dispatch_cb)(void *user, http_req *req, http_resp *resp);
 typedef uint64_t (*http_defer_cb)(void *user);
 typedef int (*http_commit_cb)(void *user, uint64_t token);
 
+// One WebSocket connection; owned by the server, valid from ws_open until ws_closed returns.
+typedef struct http_ws http_ws;
+
+// WebSocket hooks (all optional; without ws_check every upgrade is refused).
+struct http_ws_handlers {
+    // An upgrade request: 0 accepts; otherwise an HTTP status to refuse with, and a JSON body
+    // in refusal.
+    int (*ws_check)(void *user, const http_req *req, sbuf *refusal);
+    // The connection is open; returns the handler's per-connection object.
+    void *(*ws_open)(void *user, const http_req *req, http_ws *ws);
+    // One whole text message (too_large: it exceeded HTTP_WS_MAX_MESSAGE and was dropped;
+    // data is NULL then).
+    void (*ws_message)(void *user, void *conn, const char *data, size_t len, int too_large);
+    // The connection is gone; conn and ws must not be used after this returns.
+    void (*ws_closed)(void *user, void *conn);
+};
+
+#define HTTP_WS_MAX_MESSAGE (16 * 1024)
+
 struct http_server_config {
     const char *host; // IP address to bind, e.g. "127.0.0.1"
     int port;
     http_dispatch_cb dispatch;
     http_defer_cb defer;
     http_commit_cb commit;
+    struct http_ws_handlers ws;
     void *user;
 };
+
+// Queues a text message; messages go out in order. A connection whose queue passes 4 MiB is
+// too slow to keep and is closed (4009).
+void http_ws_send(http_ws *ws, const char *data, size_t len);
+// Closes after the queued messages are sent, with a WebSocket close code and reason.
+void http_ws_close(http_ws *ws, int code, const char *reason);
 
 // Starts listening; 0 on success, negative on failure (port in use, bad address).
 int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out);

@@ -1,0 +1,1019 @@
+// SPDX-License-Identifier: MIT
+// WebSocket signaling (docs/PROTOCOL.md). A socket belongs to one participant token; its
+// actions run as the REST routes they mirror (api_invoke), so both interfaces share every
+// rule and event. What a change tells other sockets comes from the event log: each appended
+// event is noted, and fanned out to the room only once its batch has committed.
+#include "api/rtc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "api/participants.h"
+#include "api/rooms.h"
+#include "api/sessions.h"
+#include "api/stage.h"
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/participants.h"
+#include "store/rooms.h"
+#include "store/sessions.h"
+
+#define ROOM_BUCKETS   1024
+#define RATE_PER_SEC   50.0
+#define RATE_BURST     100.0
+#define FLOOD_PER_SEC  200
+#define ID_MAX         64
+#define TOUCH_EVERY_MS 10000
+
+struct rtc_conn {
+    struct rtc_conn *room_next, *room_prev; // sockets of the same room
+    struct rtc_conn *all_next, *all_prev;
+    http_ws *ws;
+    struct api_caller who; // from the access token
+    int64_t token_exp_ms;
+    char participant_id[37];
+    char role[16];
+    int joined, waiting, closing;
+    double tokens;
+    int64_t refill_ms, window_ms, limited_ms, touched_ms;
+    int window_count;
+};
+
+struct room_slot {
+    struct room_slot *next;
+    char room_id[37];
+    struct rtc_conn *head;
+};
+
+// A message held until the batch it depends on commits.
+struct held {
+    struct rtc_conn *conn; // NULL once the socket closed
+    char *msg;
+    char req_id[ID_MAX + 1]; // answers: turned into an error if the batch fails
+};
+
+struct noted {
+    char org_id[37], room_id[37], session_id[37], participant_id[37];
+    char type[64];
+    char *data;
+};
+
+struct rtc {
+    api *a;
+    struct room_slot *rooms[ROOM_BUCKETS];
+    struct rtc_conn *all;
+    struct held *held;
+    size_t nheld, held_cap;
+    struct noted *noted;
+    size_t nnoted, noted_cap;
+};
+
+struct rtc *rtc_new(api *a)
+{
+    struct rtc *r = xcalloc(1, sizeof *r);
+    r->a = a;
+    return r;
+}
+
+static void drop_pending(struct rtc *r, size_t nheld, size_t nnoted)
+{
+    for (size_t i = nheld; i < r->nheld; i++)
+        free(r->held[i].msg);
+    for (size_t i = nnoted; i < r->nnoted; i++)
+        free(r->noted[i].data);
+    r->nheld = nheld;
+    r->nnoted = nnoted;
+}
+
+void rtc_free(struct rtc *r)
+{
+    if (!r)
+        return;
+    drop_pending(r, 0, 0);
+    free(r->held);
+    free(r->noted);
+    for (size_t i = 0; i < ROOM_BUCKETS; i++)
+        for (struct room_slot *s = r->rooms[i], *next; s; s = next) {
+            next = s->next;
+            free(s);
+        }
+    // Connections are freed by rtc_ws_closed as the server closes them.
+    free(r);
+}
+
+// ---- the room index ----
+
+static size_t room_hash(const char *id)
+{
+    size_t h = 5381;
+    for (; *id; id++)
+        h = h * 33 + (unsigned char)*id;
+    return h % ROOM_BUCKETS;
+}
+
+static struct room_slot **slot_ref(struct rtc *r, const char *room_id)
+{
+    struct room_slot **pp = &r->rooms[room_hash(room_id)];
+    while (*pp && strcmp((*pp)->room_id, room_id) != 0)
+        pp = &(*pp)->next;
+    return pp;
+}
+
+static struct rtc_conn *room_conns(struct rtc *r, const char *room_id)
+{
+    struct room_slot *s = *slot_ref(r, room_id);
+    return s ? s->head : NULL;
+}
+
+static void room_add(struct rtc *r, struct rtc_conn *c)
+{
+    struct room_slot **pp = slot_ref(r, c->who.room_id);
+    if (!*pp) {
+        *pp = xcalloc(1, sizeof **pp);
+        memcpy((*pp)->room_id, c->who.room_id, sizeof(*pp)->room_id);
+    }
+    c->room_next = (*pp)->head;
+    if (c->room_next)
+        c->room_next->room_prev = c;
+    (*pp)->head = c;
+    c->all_next = r->all;
+    if (r->all)
+        r->all->all_prev = c;
+    r->all = c;
+}
+
+static void room_remove(struct rtc *r, struct rtc_conn *c)
+{
+    struct room_slot **pp = slot_ref(r, c->who.room_id);
+    if (c->room_prev)
+        c->room_prev->room_next = c->room_next;
+    else if (*pp)
+        (*pp)->head = c->room_next;
+    if (c->room_next)
+        c->room_next->room_prev = c->room_prev;
+    if (*pp && !(*pp)->head) {
+        struct room_slot *dead = *pp;
+        *pp = dead->next;
+        free(dead);
+    }
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else
+        r->all = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
+}
+
+// ---- sending ----
+
+static void send_now(struct rtc_conn *c, const char *msg)
+{
+    if (!c->closing)
+        http_ws_send(c->ws, msg, strlen(msg));
+}
+
+// Sends now when nothing is pending, else after the batch commits (answers and relays must
+// not get ahead of the writes they report).
+static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req_id, char *msg)
+{
+    if (!r->a->st->ops->batch_open(r->a->st)) {
+        send_now(c, msg);
+        free(msg);
+        return;
+    }
+    if (r->nheld == r->held_cap) {
+        r->held_cap = r->held_cap ? r->held_cap * 2 : 16;
+        r->held = xrealloc(r->held, r->held_cap * sizeof *r->held);
+    }
+    struct held *h = &r->held[r->nheld++];
+    h->conn = c;
+    h->msg = msg;
+    snprintf(h->req_id, sizeof h->req_id, "%s", req_id ? req_id : "");
+}
+
+static char *error_msg(const char *req_id, const char *code, const char *field, const char *message)
+{
+    json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+    json_object_set_new(e, "field", field ? json_string(field) : json_null());
+    json_t *m = json_pack("{s:s, s:o}", "type", "error", "error", e);
+    json_object_set_new(m, "id", req_id && *req_id ? json_string(req_id) : json_null());
+    char *s = json_dumps(m, JSON_COMPACT);
+    json_decref(m);
+    return s;
+}
+
+static void send_error(struct rtc *r, struct rtc_conn *c, const char *req_id, const char *code,
+                       const char *field, const char *message)
+{
+    send_after_commit(r, c, req_id, error_msg(req_id, code, field, message));
+}
+
+// {"type": type, "id": req_id, key: <raw JSON>} as text.
+static char *wrap(const char *type, const char *req_id, const char *key, const char *raw)
+{
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    jsonw_obj(&w);
+    jsonw_kstr(&w, "type", type);
+    if (req_id)
+        jsonw_kstr(&w, "id", req_id);
+    if (key)
+        jsonw_kraw(&w, key, raw, "null");
+    jsonw_obj_end(&w);
+    return sbuf_steal(&b);
+}
+
+void rtc_send_to_participant(struct rtc *r, const char *participant_id, const char *msg)
+{
+    for (struct rtc_conn *c = r->all; c; c = c->all_next)
+        if (strcmp(c->participant_id, participant_id) == 0)
+            send_after_commit(r, c, NULL, xstrdup(msg));
+}
+
+void rtc_send_to_room(struct rtc *r, const char *room_id, const char *except_participant,
+                      const char *msg)
+{
+    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
+        if (c->joined && (!except_participant || strcmp(c->participant_id, except_participant)))
+            send_after_commit(r, c, NULL, xstrdup(msg));
+}
+
+// ---- the upgrade ----
+
+static const char *token_of(const http_req *req)
+{
+    const char *t = http_query(req, "access_token");
+    if (!t && req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
+        t = req->authorization + 7;
+    return t;
+}
+
+static int verify(api *a, const http_req *req, struct api_caller *who, const char **reason)
+{
+    http_resp resp = {.status = 200};
+    struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .resp = &resp};
+    c.now_ms = clock_now_ms();
+    const char *token = token_of(req);
+    *reason = "missing access_token";
+    if (!token || auth_verify_access_token(&c, token, reason))
+        return VOX_EUNAUTH;
+    if (!c.who.grants.join || !c.who.room_id[0]) {
+        *reason = "the token does not grant joining a room";
+        return VOX_EUNAUTH;
+    }
+    *who = c.who;
+    return 0;
+}
+
+int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
+{
+    struct api_caller who;
+    const char *reason;
+    if (strcmp(req->path, "/v1/rtc") != 0) {
+        sbuf_puts(refusal, "{\"error\":{\"code\":\"not_found\",\"message\":\"WebSocket "
+                           "connections go to /v1/rtc\",\"field\":null}}");
+        return 404;
+    }
+    if (verify(user, req, &who, &reason)) {
+        char *m = error_msg(NULL, "unauthorized", NULL, reason);
+        json_t *j = json_loads(m, 0, NULL);
+        free(m);
+        char *body =
+            json_dumps(json_pack("{s:O}", "error", json_object_get(j, "error")), JSON_COMPACT);
+        sbuf_puts(refusal, body);
+        free(body);
+        json_decref(j);
+        return 401;
+    }
+    return 0;
+}
+
+void *rtc_ws_open(void *user, const http_req *req, http_ws *ws)
+{
+    api *a = user;
+    struct rtc_conn *c = xcalloc(1, sizeof *c);
+    const char *reason;
+    if (verify(a, req, &c->who, &reason)) { // re-checked: the filter saw the same request
+        free(c);
+        return NULL;
+    }
+    c->ws = ws;
+    c->tokens = RATE_BURST;
+    c->refill_ms = c->window_ms = c->touched_ms = clock_now_ms();
+    c->token_exp_ms = c->who.expires_at * 1000;
+    room_add(a->rtc, c);
+    return c;
+}
+
+// ---- requests ----
+
+struct action {
+    const char *type;
+    enum http_method method;
+    const char *path;   // {room}, {self}, {participant_id}, {request_id} are filled in
+    const char *fixed;  // a fixed body (mute/unmute...), or NULL to pass the message's fields
+    const char *answer; // answer type; its payload is the route's answer under `key`
+    const char *key;
+};
+
+static const struct action actions[] = {
+    {"leave", HTTP_POST, "/v1/participants/{self}/leave", NULL, "left", "participant"},
+    {"update_state", HTTP_PATCH, "/v1/participants/{self}", NULL, "state_updated", "participant"},
+    {"mute", HTTP_PATCH, "/v1/participants/{participant_id}", "{\"server_mute\":true}", "ok",
+     "participant"},
+    {"unmute", HTTP_PATCH, "/v1/participants/{participant_id}", "{\"server_mute\":false}", "ok",
+     "participant"},
+    {"deafen", HTTP_PATCH, "/v1/participants/{participant_id}", "{\"server_deaf\":true}", "ok",
+     "participant"},
+    {"undeafen", HTTP_PATCH, "/v1/participants/{participant_id}", "{\"server_deaf\":false}", "ok",
+     "participant"},
+    {"set_role", HTTP_PATCH, "/v1/participants/{participant_id}", NULL, "ok", "participant"},
+    {"remove", HTTP_POST, "/v1/participants/{participant_id}/remove", NULL, "ok", "participant"},
+    {"move", HTTP_POST, "/v1/participants/{participant_id}/move", NULL, "ok", "participant"},
+    {"admit", HTTP_POST, "/v1/participants/{participant_id}/admit", NULL, "ok", "participant"},
+    {"deny", HTTP_POST, "/v1/participants/{participant_id}/deny", NULL, "ok", "participant"},
+    {"stage_request", HTTP_POST, "/v1/rooms/{room}/stage/requests", NULL, "ok", "request"},
+    {"stage_cancel", HTTP_POST, "/v1/stage/requests/{request_id}/cancel", NULL, "ok", "request"},
+    {"stage_approve", HTTP_POST, "/v1/stage/requests/{request_id}/approve", NULL, "ok", "request"},
+    {"stage_deny", HTTP_POST, "/v1/stage/requests/{request_id}/deny", NULL, "ok", "request"},
+    {"stage_demote", HTTP_POST, "/v1/rooms/{room}/stage/speakers/{participant_id}/demote", NULL,
+     "ok", "participant"},
+    {"signal", HTTP_POST, "/v1/participants/{self}/signals", NULL, "ok", "signal"},
+};
+
+// Fills the path template; moves the members it used out of body. 0, or -1 with *missing set.
+static int build_path(struct rtc_conn *c, const char *tpl, json_t *body, char *out, size_t cap,
+                      const char **missing)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = tpl; *p && n + 1 < cap;) {
+        if (*p != '{') {
+            out[n++] = *p++;
+            out[n] = '\0';
+            continue;
+        }
+        const char *end = strchr(p, '}');
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+        const char *v = NULL;
+        if (strcmp(name, "room") == 0)
+            v = c->who.room_id;
+        else if (strcmp(name, "self") == 0)
+            v = c->participant_id;
+        else
+            v = json_string_value(json_object_get(body, name));
+        if (!v || !*v || strchr(v, '/') || strlen(v) > 64) {
+            *missing = strcmp(name, "self") == 0 ? "participant_id" : name;
+            return -1;
+        }
+        n += (size_t)snprintf(out + n, cap - n, "%s", v);
+        if (strcmp(name, "room") && strcmp(name, "self"))
+            json_object_del(body, name);
+        p = end + 1;
+    }
+    return n + 1 < cap ? 0 : -1;
+}
+
+// Turns a route's error answer into the protocol's error message for req_id.
+static char *error_from_resp(const char *req_id, const http_resp *resp)
+{
+    json_t *j = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, NULL);
+    json_t *e = json_object_get(j, "error");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    const char *field = json_string_value(json_object_get(e, "field"));
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    char *out = error_msg(req_id, code ? code : "internal", field, msg ? msg : "request failed");
+    json_decref(j);
+    return out;
+}
+
+// Runs an action as the socket's participant and answers with its result or its error.
+static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *act,
+                       const char *req_id, json_t *fields)
+{
+    char path[256];
+    const char *missing = NULL;
+    if (build_path(c, act->path, fields, path, sizeof path, &missing)) {
+        char m[96];
+        snprintf(m, sizeof m, "%s is required", missing ? missing : "an id");
+        send_error(r, c, req_id, "missing_field", missing, m);
+        return;
+    }
+    char *body = act->fixed ? xstrdup(act->fixed) : json_dumps(fields, JSON_COMPACT);
+    http_resp resp = {.status = 200};
+    sbuf_init(&resp.body);
+    api_invoke(r->a, &c->who, act->method, path, body, strlen(body), &resp);
+    free(body);
+    if (resp.status >= 400)
+        send_after_commit(r, c, req_id, error_from_resp(req_id, &resp));
+    else
+        send_after_commit(
+            r, c, req_id,
+            wrap(act->answer, req_id, act->key, resp.body.len ? resp.body.data : "{}"));
+    if (resp.status < 400 && strcmp(act->type, "leave") == 0) {
+        c->joined = 0;
+        http_ws_close(c->ws, 1000, "left");
+    }
+    sbuf_fini(&resp.body);
+}
+
+// The state a participant sees on joining (and on admission).
+static char *room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+                        const struct participant_rec *self)
+{
+    store *st = r->a->st;
+    struct room_rec room = {0};
+    struct session_rec s;
+    struct participant_rec *v = NULL;
+    size_t n = 0;
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    jsonw_obj(&w);
+    jsonw_kstr(&w, "type", type);
+    if (req_id)
+        jsonw_kstr(&w, "id", req_id);
+    if (st->rooms->get(st, c->who.org_id, self->room_id, &room) == 0) {
+        jsonw_key(&w, "room");
+        rooms_write(&w, &room, -1);
+        room_rec_fini(&room);
+    }
+    if (st->sessions->get(st, c->who.org_id, self->session_id, &s) == 0) {
+        json_t *sj = sessions_json(&s, clock_now_ms());
+        char *text = json_dumps(sj, JSON_COMPACT);
+        jsonw_kraw(&w, "session", text, "null");
+        free(text);
+        json_decref(sj);
+    }
+    jsonw_key(&w, "participant");
+    participants_write(&w, self);
+    jsonw_key(&w, "participants");
+    jsonw_arr(&w);
+    struct participant_filter f = {
+        .session_id = self->session_id, .status = PARTICIPANTS_PRESENT, .limit = 1000};
+    if (st->participants->list(st, c->who.org_id, &f, &v, &n) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].id, self->id) != 0)
+                participants_write(&w, &v[i]);
+    participant_recs_free(v, n);
+    jsonw_arr_end(&w);
+    jsonw_key(&w, "ice_servers");
+    jsonw_arr(&w);
+    jsonw_arr_end(&w);
+    jsonw_obj_end(&w);
+    return sbuf_steal(&b);
+}
+
+// Another socket of the same participant (a reconnect that beat the old socket's close, or
+// a second tab) is closed: one socket per participant.
+static void replace_older(struct rtc *r, struct rtc_conn *c)
+{
+    for (struct rtc_conn *o = room_conns(r, c->who.room_id); o; o = o->room_next)
+        if (o != c && strcmp(o->participant_id, c->participant_id) == 0 && !o->closing) {
+            o->participant_id[0] = '\0';
+            o->joined = o->waiting = 0;
+            http_ws_close(o->ws, 4009, "replaced by a newer connection");
+            o->closing = 1;
+        }
+}
+
+static void do_join(struct rtc *r, struct rtc_conn *c, const char *req_id, json_t *fields)
+{
+    if (c->joined || c->waiting) {
+        send_error(r, c, req_id, "already_joined", NULL, "this connection has joined already");
+        return;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/v1/rooms/%s/participants", c->who.room_id);
+    char *body = json_dumps(fields, JSON_COMPACT);
+    http_resp resp = {.status = 200};
+    sbuf_init(&resp.body);
+    api_invoke(r->a, &c->who, HTTP_POST, path, body, strlen(body), &resp);
+    free(body);
+    struct participant_rec self;
+    memset(&self, 0, sizeof self);
+    json_t *pj = resp.status < 400 ? json_loadb(resp.body.data, resp.body.len, 0, NULL) : NULL;
+    const char *pid = json_string_value(json_object_get(pj, "id"));
+    if (!pid || r->a->st->participants->get(r->a->st, c->who.org_id, pid, &self)) {
+        send_after_commit(r, c, req_id, error_from_resp(req_id, &resp));
+    } else {
+        memcpy(c->participant_id, self.id, sizeof c->participant_id);
+        snprintf(c->role, sizeof c->role, "%s", self.role);
+        replace_older(r, c);
+        if (strcmp(self.status, "waiting") == 0) {
+            c->waiting = 1;
+            send_after_commit(r, c, req_id, wrap("waiting", req_id, "participant", resp.body.data));
+        } else {
+            c->joined = 1;
+            send_after_commit(r, c, req_id, room_state(r, c, "joined", req_id, &self));
+        }
+    }
+    participant_rec_fini(&self);
+    json_decref(pj);
+    sbuf_fini(&resp.body);
+}
+
+// Speaking and connection quality: stored on the participant (speaking) or carried in the
+// broadcast (quality), never written to the event log: they change too often to be history.
+static void do_report(struct rtc *r, struct rtc_conn *c, json_t *fields)
+{
+    json_t *speaking = json_object_get(fields, "speaking");
+    const char *quality = json_string_value(json_object_get(fields, "quality"));
+    store *st = r->a->st;
+    struct participant_rec p;
+    memset(&p, 0, sizeof p);
+    if (st->participants->get(st, c->who.org_id, c->participant_id, &p))
+        return;
+    if (json_is_boolean(speaking) && p.media.speaking != json_is_true(speaking)) {
+        p.media.speaking = json_is_true(speaking);
+        if (st->ops->begin(st) == 0) {
+            if (st->participants->update(st, &p) || st->ops->commit(st))
+                st->ops->rollback(st);
+        }
+    }
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    jsonw_obj(&w);
+    jsonw_kstr(&w, "type", "participant_updated");
+    jsonw_key(&w, "participant");
+    participants_write(&w, &p);
+    jsonw_key(&w, "changes");
+    jsonw_arr(&w);
+    jsonw_str(&w, "participant.report");
+    jsonw_arr_end(&w);
+    if (quality)
+        jsonw_kstr(&w, "quality", quality);
+    jsonw_obj_end(&w);
+    rtc_send_to_room(r, c->who.room_id, NULL, b.data);
+    sbuf_fini(&b);
+    participant_rec_fini(&p);
+}
+
+static int check_report(json_t *fields, const char **field)
+{
+    static const char *const qualities[] = {"excellent", "good", "poor", "lost"};
+    const char *key;
+    json_t *v;
+    json_object_foreach(fields, key, v)
+    {
+        *field = key;
+        if (strcmp(key, "speaking") == 0 && json_is_boolean(v))
+            continue;
+        if (strcmp(key, "quality") == 0 && json_is_string(v)) {
+            for (size_t i = 0; i < 4; i++)
+                if (strcmp(json_string_value(v), qualities[i]) == 0)
+                    goto next;
+        }
+        return -1;
+    next:;
+    }
+    return 0;
+}
+
+// Token bucket (RATE_PER_SEC, RATE_BURST) plus a hard ceiling per second window.
+static int rate_limited(struct rtc *r, struct rtc_conn *c, int64_t now)
+{
+    c->tokens += (double)(now - c->refill_ms) * RATE_PER_SEC / 1000.0;
+    if (c->tokens > RATE_BURST)
+        c->tokens = RATE_BURST;
+    c->refill_ms = now;
+    if (now - c->window_ms >= 1000) {
+        c->window_ms = now;
+        c->window_count = 0;
+    }
+    if (++c->window_count > FLOOD_PER_SEC) {
+        http_ws_close(c->ws, 4008, "flooding");
+        c->closing = 1;
+        return 1;
+    }
+    if (c->tokens >= 1.0) {
+        c->tokens -= 1.0;
+        return 0;
+    }
+    if (now - c->limited_ms >= 1000) {
+        c->limited_ms = now;
+        send_error(r, c, NULL, "rate_limited", NULL,
+                   "too many messages: at most 50 per second on average");
+    }
+    return 1;
+}
+
+static void dispatch(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+                     json_t *fields)
+{
+    if (strcmp(type, "join") == 0) {
+        do_join(r, c, req_id, fields);
+        return;
+    }
+    if (!c->joined) {
+        send_error(r, c, req_id, "not_joined", NULL,
+                   c->waiting ? "waiting for a host to admit you" : "send join first");
+        return;
+    }
+    if (strcmp(type, "report") == 0) {
+        const char *field = NULL;
+        if (check_report(fields, &field))
+            send_error(r, c, req_id, "invalid_value", field,
+                       "report takes speaking (boolean) and quality (excellent, good, poor, "
+                       "lost)");
+        else
+            do_report(r, c, fields);
+        return;
+    }
+    for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+        if (strcmp(actions[i].type, type) == 0) {
+            run_action(r, c, &actions[i], req_id, fields);
+            return;
+        }
+    send_error(r, c, req_id, "unknown_type", "type", "unknown message type");
+}
+
+void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int too_large)
+{
+    api *a = user;
+    struct rtc *r = a->rtc;
+    struct rtc_conn *c = conn;
+    int64_t now = clock_now_ms();
+    if (c->closing || rate_limited(r, c, now))
+        return;
+    if (too_large) {
+        send_error(r, c, NULL, "message_too_large", NULL, "messages are at most 16 KiB");
+        return;
+    }
+    json_error_t jerr;
+    json_t *m = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *type = json_string_value(json_object_get(m, "type"));
+    json_t *idv = json_object_get(m, "id");
+    const char *req_id = json_string_value(idv);
+    if (!json_is_object(m))
+        send_error(r, c, NULL, "invalid_json", NULL, "a message is one JSON object");
+    else if (!type)
+        send_error(r, c, req_id, "missing_field", "type", "type is required");
+    else if (strcmp(type, "ping") == 0) {
+        char *pong = wrap("pong", req_id && strlen(req_id) <= ID_MAX ? req_id : NULL, NULL, NULL);
+        send_now(c, pong);
+        free(pong);
+    } else if (!req_id || !*req_id || strlen(req_id) > ID_MAX)
+        send_error(r, c, NULL, "invalid_value", "id",
+                   "id must be a string of 1 to 64 bytes that the answer will echo");
+    else {
+        char t[32], id[ID_MAX + 1];
+        snprintf(t, sizeof t, "%s", type);
+        snprintf(id, sizeof id, "%s", req_id);
+        json_object_del(m, "type"); // frees the strings type and req_id pointed into
+        json_object_del(m, "id");
+        dispatch(r, c, t, id, m);
+    }
+    json_decref(m);
+}
+
+// ---- closing and presence ----
+
+// A socket that drops without `leave` leaves its participant reconnecting: the presence tick
+// makes it leave if no socket comes back for it in time (docs/PROTOCOL.md).
+static void mark_reconnecting(struct rtc *r, struct rtc_conn *c)
+{
+    store *st = r->a->st;
+    struct participant_rec p;
+    memset(&p, 0, sizeof p);
+    if (st->participants->get(st, c->who.org_id, c->participant_id, &p) == 0 &&
+        strcmp(p.status, "connected") == 0 && st->ops->begin(st) == 0) {
+        http_resp resp = {.status = 200};
+        sbuf_init(&resp.body);
+        struct api_call call = {.api = r->a, .st = st, .cfg = &r->a->cfg, .resp = &resp};
+        call.now_ms = clock_now_ms();
+        call.who = c->who;
+        snprintf(p.status, sizeof p.status, "reconnecting");
+        p.last_seen = call.now_ms;
+        if (st->participants->update(st, &p) == 0 && st->ops->commit(st) == 0)
+            api_event(&call, "connection.lost", p.room_id, p.session_id, p.id,
+                      json_pack("{s:s}", "identity", p.identity));
+        else
+            st->ops->rollback(st);
+        sbuf_fini(&resp.body);
+    }
+    participant_rec_fini(&p);
+}
+
+void rtc_ws_closed(void *user, void *conn)
+{
+    api *a = user;
+    struct rtc *r = a->rtc;
+    struct rtc_conn *c = conn;
+    if ((c->joined || c->waiting) && c->participant_id[0])
+        mark_reconnecting(r, c);
+    for (size_t i = 0; i < r->nheld; i++)
+        if (r->held[i].conn == c)
+            r->held[i].conn = NULL;
+    room_remove(r, c);
+    free(c);
+}
+
+// ---- fan-out ----
+
+void rtc_note_event(struct rtc *r, const struct event_rec *e)
+{
+    if (!e->room_id[0])
+        return;
+    if (r->nnoted == r->noted_cap) {
+        r->noted_cap = r->noted_cap ? r->noted_cap * 2 : 16;
+        r->noted = xrealloc(r->noted, r->noted_cap * sizeof *r->noted);
+    }
+    struct noted *n = &r->noted[r->nnoted++];
+    memcpy(n->org_id, e->org_id, sizeof n->org_id);
+    memcpy(n->room_id, e->room_id, sizeof n->room_id);
+    memcpy(n->session_id, e->session_id, sizeof n->session_id);
+    memcpy(n->participant_id, e->participant_id, sizeof n->participant_id);
+    memcpy(n->type, e->type, sizeof n->type);
+    n->data = e->data ? xstrdup(e->data) : NULL;
+}
+
+// Both counts fit in 32 bits: a batch holds far fewer messages than that.
+size_t rtc_mark(struct rtc *r)
+{
+    return (size_t)r->nheld << 32 | r->nnoted;
+}
+
+void rtc_rewind(struct rtc *r, size_t mark)
+{
+    size_t nheld = mark >> 32, nnoted = mark & 0xffffffffu;
+    if (nheld <= r->nheld && nnoted <= r->nnoted)
+        drop_pending(r, nheld, nnoted);
+}
+
+static struct rtc_conn *conn_of(struct rtc *r, const char *room_id, const char *participant_id)
+{
+    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
+        if (!c->closing && strcmp(c->participant_id, participant_id) == 0)
+            return c;
+    return NULL;
+}
+
+static void broadcast(struct rtc *r, const char *room_id, const char *except, const char *msg)
+{
+    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
+        if (c->joined && (!except || strcmp(c->participant_id, except) != 0))
+            send_now(c, msg);
+}
+
+static char *participant_msg(const char *type, const struct participant_rec *p,
+                             const char *extra_key, const char *extra_raw)
+{
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    jsonw_obj(&w);
+    jsonw_kstr(&w, "type", type);
+    jsonw_key(&w, "participant");
+    participants_write(&w, p);
+    if (extra_key)
+        jsonw_kraw(&w, extra_key, extra_raw, "null");
+    jsonw_obj_end(&w);
+    return sbuf_steal(&b);
+}
+
+static const char *data_str(const struct noted *n, const char *key, char *buf, size_t cap)
+{
+    json_t *d = n->data ? json_loads(n->data, 0, NULL) : NULL;
+    const char *v = json_string_value(json_object_get(d, key));
+    snprintf(buf, cap, "%s", v ? v : "");
+    json_decref(d);
+    return buf;
+}
+
+// participant.left / removed / moved / denied and timeouts: the others see them go; the
+// participant's own socket is told why and closed.
+static void fan_departure(struct rtc *r, const struct noted *n)
+{
+    char reason[64];
+    const char *suffix = n->type + strlen("participant.");
+    data_str(n, "reason", reason, sizeof reason);
+    if (strcmp(suffix, "removed") == 0 || strcmp(suffix, "moved") == 0 || !reason[0])
+        snprintf(reason, sizeof reason, "%s", suffix);
+    json_t *m = json_pack("{s:s, s:s, s:s}", "type", "participant_left", "participant_id",
+                          n->participant_id, "reason", reason);
+    char *text = json_dumps(m, JSON_COMPACT);
+    broadcast(r, n->room_id, n->participant_id, text);
+    free(text);
+    json_decref(m);
+    struct rtc_conn *c = conn_of(r, n->room_id, n->participant_id);
+    if (!c || (strcmp(suffix, "left") == 0 && strcmp(reason, "left") == 0))
+        return; // a plain leave was answered already
+    const char *type = strcmp(suffix, "denied") == 0    ? "denied"
+                       : strcmp(suffix, "removed") == 0 ? "removed"
+                                                        : "participant_left";
+    m = json_pack("{s:s, s:s, s:s}", "type", type, "participant_id", n->participant_id, "reason",
+                  reason);
+    text = json_dumps(m, JSON_COMPACT);
+    send_now(c, text);
+    free(text);
+    json_decref(m);
+    c->joined = c->waiting = 0;
+    http_ws_close(c->ws, strcmp(suffix, "left") == 0 ? 1000 : 4003, reason);
+    c->closing = 1;
+}
+
+// Events about one participant that change what others see of it.
+static void fan_participant(struct rtc *r, const struct noted *n)
+{
+    store *st = r->a->st;
+    struct participant_rec p;
+    memset(&p, 0, sizeof p);
+    if (st->participants->get(st, n->org_id, n->participant_id, &p))
+        return;
+    struct rtc_conn *own = conn_of(r, n->room_id, n->participant_id);
+    char changes[80];
+    snprintf(changes, sizeof changes, "[\"%s\"]", n->type);
+    if (strcmp(n->type, "participant.joined") == 0) {
+        char *m = participant_msg("participant_joined", &p, NULL, NULL);
+        broadcast(r, n->room_id, n->participant_id, m);
+        free(m);
+    } else if (strcmp(n->type, "participant.waiting") == 0) {
+        char *m = participant_msg("participant_waiting", &p, NULL, NULL);
+        for (struct rtc_conn *c = room_conns(r, n->room_id); c; c = c->room_next)
+            if (c->joined && (!strcmp(c->role, "host") || !strcmp(c->role, "co_host")))
+                send_now(c, m);
+        free(m);
+    } else if (strcmp(n->type, "participant.admitted") == 0) {
+        if (own) {
+            char *m = participant_msg("admitted", &p, NULL, NULL);
+            send_now(own, m);
+            free(m);
+            own->waiting = 0;
+            own->joined = 1;
+            m = room_state(r, own, "room_state", NULL, &p);
+            send_now(own, m);
+            free(m);
+        }
+    } else {
+        char *m = participant_msg("participant_updated", &p, "changes", changes);
+        broadcast(r, n->room_id, NULL, m);
+        free(m);
+        if (own && strcmp(n->type, "participant.role_changed") == 0) {
+            char from[16], to[16];
+            data_str(n, "from", from, sizeof from);
+            data_str(n, "to", to, sizeof to);
+            snprintf(own->role, sizeof own->role, "%s", p.role);
+            sbuf b;
+            jsonw w;
+            sbuf_init(&b);
+            jsonw_init(&w, &b);
+            jsonw_obj(&w);
+            jsonw_kstr(&w, "type", "role_changed");
+            jsonw_key(&w, "participant");
+            participants_write(&w, &p);
+            jsonw_kstr(&w, "from", from);
+            jsonw_kstr(&w, "to", to[0] ? to : p.role);
+            jsonw_obj_end(&w);
+            send_now(own, b.data);
+            sbuf_fini(&b);
+        }
+    }
+    participant_rec_fini(&p);
+}
+
+static void fan_room(struct rtc *r, const struct noted *n)
+{
+    store *st = r->a->st;
+    if (strcmp(n->type, "room.deleted") == 0) {
+        for (struct rtc_conn *c = room_conns(r, n->room_id); c; c = c->room_next) {
+            send_now(c, "{\"type\":\"room_deleted\"}");
+            http_ws_close(c->ws, 4004, "room deleted");
+            c->closing = 1;
+        }
+        return;
+    }
+    struct room_rec room = {0};
+    if (st->rooms->get(st, n->org_id, n->room_id, &room))
+        return;
+    sbuf b;
+    jsonw w;
+    sbuf_init(&b);
+    jsonw_init(&w, &b);
+    jsonw_obj(&w);
+    jsonw_kstr(&w, "type", "room_updated");
+    jsonw_key(&w, "room");
+    rooms_write(&w, &room, -1);
+    jsonw_obj_end(&w);
+    broadcast(r, n->room_id, NULL, b.data);
+    sbuf_fini(&b);
+    room_rec_fini(&room);
+}
+
+static void fan_session(struct rtc *r, const struct noted *n)
+{
+    struct session_rec s;
+    if (r->a->st->sessions->get(r->a->st, n->org_id, n->session_id, &s))
+        return;
+    json_t *m = json_pack("{s:s, s:o}", "type", "session_updated", "session",
+                          sessions_json(&s, clock_now_ms()));
+    char *text = json_dumps(m, JSON_COMPACT);
+    broadcast(r, n->room_id, NULL, text);
+    free(text);
+    json_decref(m);
+}
+
+static void fan_stage(struct rtc *r, const struct noted *n)
+{
+    char id[64];
+    struct stage_request_rec req;
+    data_str(n, "request_id", id, sizeof id);
+    if (!id[0] || r->a->st->stage->get(r->a->st, n->org_id, id, &req))
+        return;
+    char type[64];
+    snprintf(type, sizeof type, "stage_%s", n->type + strlen("stage."));
+    json_t *m = json_pack("{s:s, s:o}", "type", type, "request", stage_request_json(&req));
+    char *text = json_dumps(m, JSON_COMPACT);
+    broadcast(r, n->room_id, NULL, text);
+    free(text);
+    json_decref(m);
+}
+
+static int is_departure(const char *type)
+{
+    return !strcmp(type, "participant.left") || !strcmp(type, "participant.removed") ||
+           !strcmp(type, "participant.moved") || !strcmp(type, "participant.denied");
+}
+
+static void fan_out(struct rtc *r, const struct noted *n)
+{
+    if (!room_conns(r, n->room_id))
+        return; // nobody listens in this room
+    if (is_departure(n->type))
+        fan_departure(r, n);
+    else if (!strncmp(n->type, "participant.", 12) || !strncmp(n->type, "connection.", 11))
+        fan_participant(r, n);
+    else if (!strncmp(n->type, "room.", 5))
+        fan_room(r, n);
+    else if (!strncmp(n->type, "session.", 8))
+        fan_session(r, n);
+    else if (!strncmp(n->type, "stage.", 6))
+        fan_stage(r, n);
+}
+
+void rtc_deliver(struct rtc *r, int committed)
+{
+    // Fan-out reads the store, which may open nothing new: take the lists first.
+    size_t nheld = r->nheld, nnoted = r->nnoted;
+    struct held *held = r->held;
+    struct noted *noted = r->noted;
+    if (!nheld && !nnoted)
+        return;
+    r->held = NULL;
+    r->noted = NULL;
+    r->nheld = r->nnoted = r->held_cap = r->noted_cap = 0;
+    for (size_t i = 0; i < nheld; i++) {
+        struct held *h = &held[i];
+        if (h->conn && committed)
+            send_now(h->conn, h->msg);
+        else if (h->conn && h->req_id[0]) {
+            char *e = error_msg(h->req_id, "internal", NULL, "the change could not be stored");
+            send_now(h->conn, e);
+            free(e);
+        }
+        free(h->msg);
+    }
+    for (size_t i = 0; i < nnoted; i++) {
+        if (committed)
+            fan_out(r, &noted[i]);
+        free(noted[i].data);
+    }
+    free(held);
+    free(noted);
+}
+
+void rtc_tick(struct rtc *r, int64_t now_ms)
+{
+    store *st = r->a->st;
+    for (struct rtc_conn *c = r->all; c; c = c->all_next) {
+        if (c->closing)
+            continue;
+        if (c->token_exp_ms && now_ms >= c->token_exp_ms) {
+            send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
+                        "\"message\":\"the access token expired\",\"field\":null}}");
+            http_ws_close(c->ws, 4001, "token expired");
+            c->closing = 1;
+            continue;
+        }
+        // An open socket is presence: keep last_seen fresh so the idle sweep leaves it be.
+        if ((c->joined || c->waiting) && now_ms - c->touched_ms >= TOUCH_EVERY_MS) {
+            c->touched_ms = now_ms;
+            if (st->ops->begin(st) == 0) {
+                if (st->participants->touch(st, c->participant_id, now_ms) || st->ops->commit(st))
+                    st->ops->rollback(st);
+            }
+        }
+    }
+}
