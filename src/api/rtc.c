@@ -5,6 +5,8 @@
 // event is noted, and fanned out to the room only once its batch has committed.
 #include "api/rtc.h"
 
+#include "api/rtc_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,56 +25,6 @@
 #include "store/rooms.h"
 #include "store/sessions.h"
 
-#define ROOM_BUCKETS   1024
-#define RATE_PER_SEC   50.0
-#define RATE_BURST     100.0
-#define FLOOD_PER_SEC  200
-#define ID_MAX         64
-#define TOUCH_EVERY_MS 10000
-
-struct rtc_conn {
-    struct rtc_conn *room_next, *room_prev; // sockets of the same room
-    struct rtc_conn *all_next, *all_prev;
-    http_ws *ws;
-    struct api_caller who; // from the access token
-    int64_t token_exp_ms;
-    char participant_id[37];
-    char role[16];
-    int joined, waiting, closing;
-    double tokens;
-    int64_t refill_ms, window_ms, limited_ms, touched_ms;
-    int window_count;
-};
-
-struct room_slot {
-    struct room_slot *next;
-    char room_id[37];
-    struct rtc_conn *head;
-};
-
-// A message held until the batch it depends on commits.
-struct held {
-    struct rtc_conn *conn; // NULL once the socket closed
-    char *msg;
-    char req_id[ID_MAX + 1]; // answers: turned into an error if the batch fails
-};
-
-struct noted {
-    char org_id[37], room_id[37], session_id[37], participant_id[37];
-    char type[64];
-    char *data;
-};
-
-struct rtc {
-    api *a;
-    struct room_slot *rooms[ROOM_BUCKETS];
-    struct rtc_conn *all;
-    struct held *held;
-    size_t nheld, held_cap;
-    struct noted *noted;
-    size_t nnoted, noted_cap;
-};
-
 struct rtc *rtc_new(api *a)
 {
     struct rtc *r = xcalloc(1, sizeof *r);
@@ -80,7 +32,7 @@ struct rtc *rtc_new(api *a)
     return r;
 }
 
-static void drop_pending(struct rtc *r, size_t nheld, size_t nnoted)
+void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted)
 {
     for (size_t i = nheld; i < r->nheld; i++)
         free(r->held[i].msg);
@@ -94,7 +46,7 @@ void rtc_free(struct rtc *r)
 {
     if (!r)
         return;
-    drop_pending(r, 0, 0);
+    rtc_drop_pending(r, 0, 0);
     free(r->held);
     free(r->noted);
     for (size_t i = 0; i < ROOM_BUCKETS; i++)
@@ -124,7 +76,7 @@ static struct room_slot **slot_ref(struct rtc *r, const char *room_id)
     return pp;
 }
 
-static struct rtc_conn *room_conns(struct rtc *r, const char *room_id)
+struct rtc_conn *rtc_room_conns(struct rtc *r, const char *room_id)
 {
     struct room_slot *s = *slot_ref(r, room_id);
     return s ? s->head : NULL;
@@ -171,7 +123,7 @@ static void room_remove(struct rtc *r, struct rtc_conn *c)
 
 // ---- sending ----
 
-static void send_now(struct rtc_conn *c, const char *msg)
+void rtc_send_now(struct rtc_conn *c, const char *msg)
 {
     if (!c->closing)
         http_ws_send(c->ws, msg, strlen(msg));
@@ -182,7 +134,7 @@ static void send_now(struct rtc_conn *c, const char *msg)
 static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req_id, char *msg)
 {
     if (!r->a->st->ops->batch_open(r->a->st)) {
-        send_now(c, msg);
+        rtc_send_now(c, msg);
         free(msg);
         return;
     }
@@ -196,7 +148,7 @@ static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req
     snprintf(h->req_id, sizeof h->req_id, "%s", req_id ? req_id : "");
 }
 
-static char *error_msg(const char *req_id, const char *code, const char *field, const char *message)
+char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message)
 {
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
     json_object_set_new(e, "field", field ? json_string(field) : json_null());
@@ -210,7 +162,7 @@ static char *error_msg(const char *req_id, const char *code, const char *field, 
 static void send_error(struct rtc *r, struct rtc_conn *c, const char *req_id, const char *code,
                        const char *field, const char *message)
 {
-    send_after_commit(r, c, req_id, error_msg(req_id, code, field, message));
+    send_after_commit(r, c, req_id, rtc_error_msg(req_id, code, field, message));
 }
 
 // {"type": type, "id": req_id, key: <raw JSON>} as text.
@@ -240,7 +192,7 @@ void rtc_send_to_participant(struct rtc *r, const char *participant_id, const ch
 void rtc_send_to_room(struct rtc *r, const char *room_id, const char *except_participant,
                       const char *msg)
 {
-    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
+    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
         if (c->joined && (!except_participant || strcmp(c->participant_id, except_participant)))
             send_after_commit(r, c, NULL, xstrdup(msg));
 }
@@ -282,7 +234,7 @@ int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
         return 404;
     }
     if (verify(user, req, &who, &reason)) {
-        char *m = error_msg(NULL, "unauthorized", NULL, reason);
+        char *m = rtc_error_msg(NULL, "unauthorized", NULL, reason);
         json_t *j = json_loads(m, 0, NULL);
         free(m);
         char *body =
@@ -390,7 +342,8 @@ static char *error_from_resp(const char *req_id, const http_resp *resp)
     const char *code = json_string_value(json_object_get(e, "code"));
     const char *field = json_string_value(json_object_get(e, "field"));
     const char *msg = json_string_value(json_object_get(e, "message"));
-    char *out = error_msg(req_id, code ? code : "internal", field, msg ? msg : "request failed");
+    char *out =
+        rtc_error_msg(req_id, code ? code : "internal", field, msg ? msg : "request failed");
     json_decref(j);
     return out;
 }
@@ -426,8 +379,8 @@ static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *a
 }
 
 // The state a participant sees on joining (and on admission).
-static char *room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
-                        const struct participant_rec *self)
+char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+                     const struct participant_rec *self)
 {
     store *st = r->a->st;
     struct room_rec room = {0};
@@ -477,7 +430,7 @@ static char *room_state(struct rtc *r, struct rtc_conn *c, const char *type, con
 // a second tab) is closed: one socket per participant.
 static void replace_older(struct rtc *r, struct rtc_conn *c)
 {
-    for (struct rtc_conn *o = room_conns(r, c->who.room_id); o; o = o->room_next)
+    for (struct rtc_conn *o = rtc_room_conns(r, c->who.room_id); o; o = o->room_next)
         if (o != c && strcmp(o->participant_id, c->participant_id) == 0 && !o->closing) {
             o->participant_id[0] = '\0';
             o->joined = o->waiting = 0;
@@ -514,7 +467,7 @@ static void do_join(struct rtc *r, struct rtc_conn *c, const char *req_id, json_
             send_after_commit(r, c, req_id, wrap("waiting", req_id, "participant", resp.body.data));
         } else {
             c->joined = 1;
-            send_after_commit(r, c, req_id, room_state(r, c, "joined", req_id, &self));
+            send_after_commit(r, c, req_id, rtc_room_state(r, c, "joined", req_id, &self));
         }
     }
     participant_rec_fini(&self);
@@ -662,7 +615,7 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
         send_error(r, c, req_id, "missing_field", "type", "type is required");
     else if (strcmp(type, "ping") == 0) {
         char *pong = wrap("pong", req_id && strlen(req_id) <= ID_MAX ? req_id : NULL, NULL, NULL);
-        send_now(c, pong);
+        rtc_send_now(c, pong);
         free(pong);
     } else if (!req_id || !*req_id || strlen(req_id) > ID_MAX)
         send_error(r, c, NULL, "invalid_value", "id",
@@ -720,280 +673,6 @@ void rtc_ws_closed(void *user, void *conn)
     free(c);
 }
 
-// ---- fan-out ----
-
-void rtc_note_event(struct rtc *r, const struct event_rec *e)
-{
-    if (!e->room_id[0])
-        return;
-    if (r->nnoted == r->noted_cap) {
-        r->noted_cap = r->noted_cap ? r->noted_cap * 2 : 16;
-        r->noted = xrealloc(r->noted, r->noted_cap * sizeof *r->noted);
-    }
-    struct noted *n = &r->noted[r->nnoted++];
-    memcpy(n->org_id, e->org_id, sizeof n->org_id);
-    memcpy(n->room_id, e->room_id, sizeof n->room_id);
-    memcpy(n->session_id, e->session_id, sizeof n->session_id);
-    memcpy(n->participant_id, e->participant_id, sizeof n->participant_id);
-    memcpy(n->type, e->type, sizeof n->type);
-    n->data = e->data ? xstrdup(e->data) : NULL;
-}
-
-// Both counts fit in 32 bits: a batch holds far fewer messages than that.
-size_t rtc_mark(struct rtc *r)
-{
-    return (size_t)r->nheld << 32 | r->nnoted;
-}
-
-void rtc_rewind(struct rtc *r, size_t mark)
-{
-    size_t nheld = mark >> 32, nnoted = mark & 0xffffffffu;
-    if (nheld <= r->nheld && nnoted <= r->nnoted)
-        drop_pending(r, nheld, nnoted);
-}
-
-static struct rtc_conn *conn_of(struct rtc *r, const char *room_id, const char *participant_id)
-{
-    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
-        if (!c->closing && strcmp(c->participant_id, participant_id) == 0)
-            return c;
-    return NULL;
-}
-
-static void broadcast(struct rtc *r, const char *room_id, const char *except, const char *msg)
-{
-    for (struct rtc_conn *c = room_conns(r, room_id); c; c = c->room_next)
-        if (c->joined && (!except || strcmp(c->participant_id, except) != 0))
-            send_now(c, msg);
-}
-
-static char *participant_msg(const char *type, const struct participant_rec *p,
-                             const char *extra_key, const char *extra_raw)
-{
-    sbuf b;
-    jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", type);
-    jsonw_key(&w, "participant");
-    participants_write(&w, p);
-    if (extra_key)
-        jsonw_kraw(&w, extra_key, extra_raw, "null");
-    jsonw_obj_end(&w);
-    return sbuf_steal(&b);
-}
-
-static const char *data_str(const struct noted *n, const char *key, char *buf, size_t cap)
-{
-    json_t *d = n->data ? json_loads(n->data, 0, NULL) : NULL;
-    const char *v = json_string_value(json_object_get(d, key));
-    snprintf(buf, cap, "%s", v ? v : "");
-    json_decref(d);
-    return buf;
-}
-
-// participant.left / removed / moved / denied and timeouts: the others see them go; the
-// participant's own socket is told why and closed.
-static void fan_departure(struct rtc *r, const struct noted *n)
-{
-    char reason[64];
-    const char *suffix = n->type + strlen("participant.");
-    data_str(n, "reason", reason, sizeof reason);
-    if (strcmp(suffix, "removed") == 0 || strcmp(suffix, "moved") == 0 || !reason[0])
-        snprintf(reason, sizeof reason, "%s", suffix);
-    json_t *m = json_pack("{s:s, s:s, s:s}", "type", "participant_left", "participant_id",
-                          n->participant_id, "reason", reason);
-    char *text = json_dumps(m, JSON_COMPACT);
-    broadcast(r, n->room_id, n->participant_id, text);
-    free(text);
-    json_decref(m);
-    struct rtc_conn *c = conn_of(r, n->room_id, n->participant_id);
-    if (!c || (strcmp(suffix, "left") == 0 && strcmp(reason, "left") == 0))
-        return; // a plain leave was answered already
-    const char *type = strcmp(suffix, "denied") == 0    ? "denied"
-                       : strcmp(suffix, "removed") == 0 ? "removed"
-                                                        : "participant_left";
-    m = json_pack("{s:s, s:s, s:s}", "type", type, "participant_id", n->participant_id, "reason",
-                  reason);
-    text = json_dumps(m, JSON_COMPACT);
-    send_now(c, text);
-    free(text);
-    json_decref(m);
-    c->joined = c->waiting = 0;
-    http_ws_close(c->ws, strcmp(suffix, "left") == 0 ? 1000 : 4003, reason);
-    c->closing = 1;
-}
-
-// Events about one participant that change what others see of it.
-static void fan_participant(struct rtc *r, const struct noted *n)
-{
-    store *st = r->a->st;
-    struct participant_rec p;
-    memset(&p, 0, sizeof p);
-    if (st->participants->get(st, n->org_id, n->participant_id, &p))
-        return;
-    struct rtc_conn *own = conn_of(r, n->room_id, n->participant_id);
-    char changes[80];
-    snprintf(changes, sizeof changes, "[\"%s\"]", n->type);
-    if (strcmp(n->type, "participant.joined") == 0) {
-        char *m = participant_msg("participant_joined", &p, NULL, NULL);
-        broadcast(r, n->room_id, n->participant_id, m);
-        free(m);
-    } else if (strcmp(n->type, "participant.waiting") == 0) {
-        char *m = participant_msg("participant_waiting", &p, NULL, NULL);
-        for (struct rtc_conn *c = room_conns(r, n->room_id); c; c = c->room_next)
-            if (c->joined && (!strcmp(c->role, "host") || !strcmp(c->role, "co_host")))
-                send_now(c, m);
-        free(m);
-    } else if (strcmp(n->type, "participant.admitted") == 0) {
-        if (own) {
-            char *m = participant_msg("admitted", &p, NULL, NULL);
-            send_now(own, m);
-            free(m);
-            own->waiting = 0;
-            own->joined = 1;
-            m = room_state(r, own, "room_state", NULL, &p);
-            send_now(own, m);
-            free(m);
-        }
-    } else {
-        char *m = participant_msg("participant_updated", &p, "changes", changes);
-        broadcast(r, n->room_id, NULL, m);
-        free(m);
-        if (own && strcmp(n->type, "participant.role_changed") == 0) {
-            char from[16], to[16];
-            data_str(n, "from", from, sizeof from);
-            data_str(n, "to", to, sizeof to);
-            snprintf(own->role, sizeof own->role, "%s", p.role);
-            sbuf b;
-            jsonw w;
-            sbuf_init(&b);
-            jsonw_init(&w, &b);
-            jsonw_obj(&w);
-            jsonw_kstr(&w, "type", "role_changed");
-            jsonw_key(&w, "participant");
-            participants_write(&w, &p);
-            jsonw_kstr(&w, "from", from);
-            jsonw_kstr(&w, "to", to[0] ? to : p.role);
-            jsonw_obj_end(&w);
-            send_now(own, b.data);
-            sbuf_fini(&b);
-        }
-    }
-    participant_rec_fini(&p);
-}
-
-static void fan_room(struct rtc *r, const struct noted *n)
-{
-    store *st = r->a->st;
-    if (strcmp(n->type, "room.deleted") == 0) {
-        for (struct rtc_conn *c = room_conns(r, n->room_id); c; c = c->room_next) {
-            send_now(c, "{\"type\":\"room_deleted\"}");
-            http_ws_close(c->ws, 4004, "room deleted");
-            c->closing = 1;
-        }
-        return;
-    }
-    struct room_rec room = {0};
-    if (st->rooms->get(st, n->org_id, n->room_id, &room))
-        return;
-    sbuf b;
-    jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", "room_updated");
-    jsonw_key(&w, "room");
-    rooms_write(&w, &room, -1);
-    jsonw_obj_end(&w);
-    broadcast(r, n->room_id, NULL, b.data);
-    sbuf_fini(&b);
-    room_rec_fini(&room);
-}
-
-static void fan_session(struct rtc *r, const struct noted *n)
-{
-    struct session_rec s;
-    if (r->a->st->sessions->get(r->a->st, n->org_id, n->session_id, &s))
-        return;
-    json_t *m = json_pack("{s:s, s:o}", "type", "session_updated", "session",
-                          sessions_json(&s, clock_now_ms()));
-    char *text = json_dumps(m, JSON_COMPACT);
-    broadcast(r, n->room_id, NULL, text);
-    free(text);
-    json_decref(m);
-}
-
-static void fan_stage(struct rtc *r, const struct noted *n)
-{
-    char id[64];
-    struct stage_request_rec req;
-    data_str(n, "request_id", id, sizeof id);
-    if (!id[0] || r->a->st->stage->get(r->a->st, n->org_id, id, &req))
-        return;
-    char type[64];
-    snprintf(type, sizeof type, "stage_%s", n->type + strlen("stage."));
-    json_t *m = json_pack("{s:s, s:o}", "type", type, "request", stage_request_json(&req));
-    char *text = json_dumps(m, JSON_COMPACT);
-    broadcast(r, n->room_id, NULL, text);
-    free(text);
-    json_decref(m);
-}
-
-static int is_departure(const char *type)
-{
-    return !strcmp(type, "participant.left") || !strcmp(type, "participant.removed") ||
-           !strcmp(type, "participant.moved") || !strcmp(type, "participant.denied");
-}
-
-static void fan_out(struct rtc *r, const struct noted *n)
-{
-    if (!room_conns(r, n->room_id))
-        return; // nobody listens in this room
-    if (is_departure(n->type))
-        fan_departure(r, n);
-    else if (!strncmp(n->type, "participant.", 12) || !strncmp(n->type, "connection.", 11))
-        fan_participant(r, n);
-    else if (!strncmp(n->type, "room.", 5))
-        fan_room(r, n);
-    else if (!strncmp(n->type, "session.", 8))
-        fan_session(r, n);
-    else if (!strncmp(n->type, "stage.", 6))
-        fan_stage(r, n);
-}
-
-void rtc_deliver(struct rtc *r, int committed)
-{
-    // Fan-out reads the store, which may open nothing new: take the lists first.
-    size_t nheld = r->nheld, nnoted = r->nnoted;
-    struct held *held = r->held;
-    struct noted *noted = r->noted;
-    if (!nheld && !nnoted)
-        return;
-    r->held = NULL;
-    r->noted = NULL;
-    r->nheld = r->nnoted = r->held_cap = r->noted_cap = 0;
-    for (size_t i = 0; i < nheld; i++) {
-        struct held *h = &held[i];
-        if (h->conn && committed)
-            send_now(h->conn, h->msg);
-        else if (h->conn && h->req_id[0]) {
-            char *e = error_msg(h->req_id, "internal", NULL, "the change could not be stored");
-            send_now(h->conn, e);
-            free(e);
-        }
-        free(h->msg);
-    }
-    for (size_t i = 0; i < nnoted; i++) {
-        if (committed)
-            fan_out(r, &noted[i]);
-        free(noted[i].data);
-    }
-    free(held);
-    free(noted);
-}
-
 void rtc_tick(struct rtc *r, int64_t now_ms)
 {
     store *st = r->a->st;
@@ -1001,8 +680,8 @@ void rtc_tick(struct rtc *r, int64_t now_ms)
         if (c->closing)
             continue;
         if (c->token_exp_ms && now_ms >= c->token_exp_ms) {
-            send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
-                        "\"message\":\"the access token expired\",\"field\":null}}");
+            rtc_send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
+                            "\"message\":\"the access token expired\",\"field\":null}}");
             http_ws_close(c->ws, 4001, "token expired");
             c->closing = 1;
             continue;

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// Internals shared by rtc.c (sockets and requests) and rtc_fanout.c (events to sockets).
+#ifndef VOX_API_RTC_INT_H
+#define VOX_API_RTC_INT_H
+
+#include "api/api_int.h"
+#include "api/rtc.h"
+#include "store/participants.h"
+
+#define ROOM_BUCKETS   1024
+#define RATE_PER_SEC   50.0
+#define RATE_BURST     100.0
+#define FLOOD_PER_SEC  200
+#define ID_MAX         64
+#define TOUCH_EVERY_MS 10000
+
+struct rtc_conn {
+    struct rtc_conn *room_next, *room_prev; // sockets of the same room
+    struct rtc_conn *all_next, *all_prev;
+    http_ws *ws;
+    struct api_caller who; // from the access token
+    int64_t token_exp_ms;
+    char participant_id[37];
+    char role[16];
+    int joined, waiting, closing;
+    double tokens;
+    int64_t refill_ms, window_ms, limited_ms, touched_ms;
+    int window_count;
+};
+
+struct room_slot {
+    struct room_slot *next;
+    char room_id[37];
+    struct rtc_conn *head;
+};
+
+// A message held until the batch it depends on commits.
+struct held {
+    struct rtc_conn *conn; // NULL once the socket closed
+    char *msg;
+    char req_id[ID_MAX + 1]; // answers: turned into an error if the batch fails
+};
+
+struct noted {
+    char org_id[37], room_id[37], session_id[37], participant_id[37];
+    char type[64];
+    char *data;
+};
+
+struct rtc {
+    api *a;
+    struct room_slot *rooms[ROOM_BUCKETS];
+    struct rtc_conn *all;
+    struct held *held;
+    size_t nheld, held_cap;
+    struct noted *noted;
+    size_t nnoted, noted_cap;
+};
+
+// The sockets of a room (NULL when none), linked through room_next.
+struct rtc_conn *rtc_room_conns(struct rtc *r, const char *room_id);
+// Queues msg on the socket now (unless it is closing).
+void rtc_send_now(struct rtc_conn *c, const char *msg);
+// {"type":"error","id":req_id,"error":{code,message,field}} as malloc'd text.
+char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message);
+// The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.
+char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+                     const struct participant_rec *self);
+// Frees held messages and noted events past the given counts.
+void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted);
+
+#endif
