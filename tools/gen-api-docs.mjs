@@ -120,6 +120,11 @@ async function mint(identity, roomId, extra = {}, show = false) {
   return tokenAuth(t.token);
 }
 
+// A minimal WebRTC audio offer (answers swap the DTLS role); CR LF line ends as in real SDP.
+const SDP = ['v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=setup:actpass', 'a=sendrecv',
+  'a=rtpmap:111 opus/48000/2', ''].join('\r\n');
+
 async function scenario(ctx) {
   // ---- meta ----
   await call('GET /healthz', { auth: NONE });
@@ -350,6 +355,43 @@ async function scenario(ctx) {
   await err('POST /v1/rooms/{room_id}/stage/moderators', 409, 'Already a moderator',
     { params: { room_id: ama.id }, body: { participant_id: tina.id } });
 
+  // ---- signals: the p2p relay ----
+  const pair = await setup('POST /v1/rooms', { body: { name: 'pairing', type: 'video', media_mode: 'p2p', max_participants: 4 }, expect: 201 });
+  register(pair.id, 'P2P_ROOM_ID');
+  const peer = async (identity, id) => {
+    const auth = await mint(identity, pair.id);
+    const p = await setup('POST /v1/rooms/{room_id}/participants', { auth, params: { room_id: pair.id }, body: {}, expect: 201 });
+    register(p.id, id);
+    return { auth, p };
+  };
+  const lena = await peer('lena', 'LENA_ID');
+  register(lena.p.session_id, 'P2P_SESSION_ID');
+  const omar = await peer('omar', 'OMAR_ID');
+  const kim = await peer('kim', 'KIM_ID');
+  const sig = (from, body, opts = {}) => call('POST /v1/participants/{participant_id}/signals',
+    { auth: from.auth, params: { participant_id: from.p.id }, body, expect: 201, ...opts });
+  const offer = await sig(lena, { to: omar.p.id, signal: { kind: 'offer', sdp: SDP } },
+    { title: "Lena's token sends an offer to Omar" });
+  register(offer.id, 'OFFER_SIGNAL_ID');
+  const answer = await sig(omar, { to: lena.p.id, signal: { kind: 'answer', sdp: SDP.replace('a=setup:actpass', 'a=setup:active') } }, { show: false });
+  register(answer.id, 'ANSWER_SIGNAL_ID');
+  const cand = await sig(lena, { to: '*', signal: { kind: 'candidate', candidate: {
+    candidate: 'candidate:842163049 1 udp 1677729535 203.0.113.7 54400 typ srflx raddr 0.0.0.0 rport 0 generation 0',
+    sdpMid: '0', sdpMLineIndex: 0 } } }, { title: 'A broadcast ICE candidate (`"to": "*"`: everyone else present)' });
+  register(cand.id, 'CANDIDATE_SIGNAL_ID');
+  const msg = await sig({ auth: KEY, p: kim.p }, { to: omar.p.id, signal: { kind: 'message', data: { type: 'mute-hint', video: false } } },
+    { title: 'An api key sends an app message on behalf of a participant (Kim)' });
+  register(msg.id, 'MESSAGE_SIGNAL_ID');
+  await err('POST /v1/participants/{participant_id}/signals', 409, 'The addressee is in another room (`wrong_room`, field `to`)',
+    { auth: lena.auth, params: { participant_id: lena.p.id }, body: { to: dave.id, signal: { kind: 'offer', sdp: SDP } } });
+  await err('POST /v1/participants/{participant_id}/signals', 400, 'An unknown kind (the field is `signal.kind`)',
+    { auth: lena.auth, params: { participant_id: lena.p.id }, body: { to: omar.p.id, signal: { kind: 'ice', candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } } });
+  await call('GET /v1/sessions/{session_id}/signals', { params: { session_id: lena.p.session_id }, query: 'limit=10' });
+  const inbox = await call('GET /v1/participants/{participant_id}/signals', { auth: omar.auth, params: { participant_id: omar.p.id },
+    query: 'limit=2', title: "Omar's token polls its inbox (a page of 2)" });
+  await call('GET /v1/participants/{participant_id}/signals', { auth: omar.auth, params: { participant_id: omar.p.id },
+    query: `after=${inbox.next_after}&limit=2`, title: `The next page: \`after\` is the previous page's \`next_after\` (${inbox.next_after})` });
+
   // ---- events and analytics ----
   await call('GET /v1/events', { query: 'type=participant.*&limit=3' });
   await err('GET /v1/events', 400, 'A malformed type filter', { query: 'type=Participant.Joined' });
@@ -423,6 +465,9 @@ const RULES = {
   'POST /v1/stage/requests/{request_id}/cancel': 'The requester (token) or an api key. `decided_by` is the identity, or the api key id.',
   'POST /v1/rooms/{room_id}/stage/speakers/{participant_id}/demote': 'The speaker itself, or someone with `manage_stage`. The speaker becomes `audience`; a target that is not a speaker is 409 `not_a_speaker`.',
   'POST /v1/rooms/{room_id}/stage/moderators': 'Needs `manage_stage`. The target must be present; at most `--stage-moderator-limit` (10) moderators per stage session (409 `moderator_limit`); a moderator or higher is 409 `already_moderator`.',
+  'POST /v1/participants/{participant_id}/signals': 'The path names the sender; a token sends only as its own participant (403 `forbidden`), an api key for any participant. Sender and addressee must be present in the same live session (409 `conflict` when the sender is not present or the session not live; 409 `wrong_room`, field `to`, when the addressee is in another room or has left; 404 when `to` names no participant of the org). `"to": "*"` reaches everyone else present in the room. `offer`, `answer` and `candidate` are for p2p rooms (`media_mode: "p2p"`, `max_participants` ≤ 4); an sfu room relays only `message` (409 `conflict`, field `signal.kind`). The signal is stored, then relayed to the addressees\' sockets as `{"type":"signal","from","seq","signal"}` once durable; signals are not in the event log. Answers 201 with the stored signal.',
+  'GET /v1/sessions/{session_id}/signals': 'Every signal relayed in the session, oldest first. Query: `limit` (1–500, default 100), `after` (a `seq`: the previous page\'s `next_after`). A token may read only its own room\'s sessions (403 `wrong_room`).',
+  'GET /v1/participants/{participant_id}/signals': 'The participant\'s inbox: signals addressed to it plus others\' broadcasts sent since it joined (not its own), oldest first. Query: `limit` (1–500, default 100), `after`. `next_after` is the last `seq` returned (or `after` itself on an empty page), so a poller always passes it back. A token reads only its own inbox (403 `forbidden`).',
   'GET /v1/events': 'Query: `room_id`, `session_id`, `participant_id`, `type` (exact, or a prefix ending in `*` such as `participant.*`), `since`, `until` (RFC 3339 or milliseconds), `after` (a `seq`: pass the previous page\'s `next_after` to follow the log), `limit`, `offset`. Oldest first.',
   'GET /v1/rooms/{room_id}/events': 'Same query as `GET /v1/events`, within the room.',
   'GET /v1/sessions/{session_id}/events': 'Same query as `GET /v1/events`, within the session.',
@@ -464,6 +509,10 @@ const FIELD_NOTES = {
     media: 'initial state: `audio`, `video`, `screen_share`, `hand_raised` (booleans), at most 512 bytes',
   },
   'PATCH /v1/participants/{participant_id}': { volume: 'percent, default 100' },
+  'POST /v1/participants/{participant_id}/signals': {
+    to: 'the addressee\'s participant id (present in the sender\'s session), or `"*"` for everyone else present',
+    signal: '`kind` (required): `offer`, `answer`, `candidate` or `message`; `sdp`: string, at most 12000 bytes, required for offer/answer; `candidate`: object or string, at most 4096 bytes, required for candidate; `data`: any JSON, at most 8192 bytes. Other members are 400 `unknown_field` (field `signal.<name>`). Relayed to the addressee as sent',
+  },
 };
 
 function fieldNote(op, name) {
@@ -476,6 +525,7 @@ const SECTIONS = [
   ['Orgs (admin)', (p) => p.startsWith('/v1/orgs')],
   ['Your org and api keys', (p) => p === '/v1/org' || p.startsWith('/v1/keys')],
   ['Access tokens', (p) => p.startsWith('/v1/tokens')],
+  ['Signals (peer-to-peer relay)', (p) => p.endsWith('/signals')],
   ['Stage', (p) => p.includes('/stage/')],
   ['Events', (p) => p.endsWith('/events')],
   ['Analytics', (p) => p.startsWith('/v1/analytics')],
@@ -486,7 +536,23 @@ const SECTIONS = [
   ['Other', () => true],
 ];
 const SECTION_ORDER = ['Health and metadata', 'Orgs (admin)', 'Your org and api keys', 'Access tokens',
-  'Rooms', 'Categories and channels', 'Sessions', 'Participants', 'Stage', 'Events', 'Analytics', 'Other'];
+  'Rooms', 'Categories and channels', 'Sessions', 'Participants', 'Signals (peer-to-peer relay)', 'Stage', 'Events', 'Analytics', 'Other'];
+
+// Text shown under a section's heading, before its endpoints.
+const SECTION_TEXT = {
+  'Signals (peer-to-peer relay)': `In a p2p room (\`media_mode: "p2p"\`, at most 4 participants) the browsers exchange
+WebRTC offers, answers and ICE candidates through the server, which relays each to the named
+participant (or, with \`"to": "*"\`, to everyone else present) and keeps it.
+
+**WebSocket or REST?** Use the WebSocket \`signal\` message ([docs/PROTOCOL.md](PROTOCOL.md),
+"Peer-to-peer rooms") whenever the client holds a socket: it rides the connection the client
+already has and needs no polling. Use this REST relay when it does not: a client that only
+polls (send with \`POST …/signals\`, read the inbox with \`GET /v1/participants/{id}/signals?after=\`),
+a backend or bot acting for a participant with an api key, or a client catching up after a
+reconnect. Both paths store the same signal and deliver it the same way: a REST send reaches
+the addressee's socket, and a socket send appears in the REST listings. Any room relays kind
+\`message\` (small app data); an sfu room refuses the other kinds.`,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Rendering.
@@ -602,6 +668,14 @@ request and the answer the server gave when this file was generated. The generat
 fresh \`voxd\`, reads \`GET /v1/openapi.json\` (built from the server's own route and body
 tables) and fails if any operation in it has no example, so the list below is complete.
 
+## WebSocket signaling
+
+Real-time room state (joins, leaves, mutes, stage changes) and the peer-to-peer relay also run
+over one WebSocket per participant, opened with the same access token:
+\`ws://HOST:PORT/v1/rtc?access_token=$TOKEN\`. Its messages, limits and reconnection rules
+are in [docs/PROTOCOL.md](PROTOCOL.md); changes made through this REST API are pushed to the
+sockets too, and the [signal relay](#signals-peer-to-peer-relay) below is its REST counterpart.
+
 ## Conventions
 
 **Base URL.** \`voxd --listen HOST:PORT\` (default \`127.0.0.1:8080\`). The examples use shell
@@ -653,7 +727,7 @@ ${example(e401)}
 | 403 | \`forbidden\` (a permission or grant is missing), \`wrong_room\` (the token is for another room), \`wrong_password\`, \`not_joined\` |
 | 404 | \`not_found\` (unknown route, or no such resource in your org) |
 | 405 | \`method_not_allowed\` (the \`Allow\` header lists the methods) |
-| 409 | \`conflict\`, \`name_taken\`, \`session_exists\`, \`session_ended\`, \`invalid_transition\`, \`room_full\`, \`not_a_stage\`, \`request_pending\`, \`request_not_pending\`, \`already_speaker\`, \`not_a_speaker\`, \`already_moderator\`, \`moderator_limit\`, \`participant_not_present\` |
+| 409 | \`conflict\`, \`wrong_room\` (a signal's addressee is not in the sender's session), \`name_taken\`, \`session_exists\`, \`session_ended\`, \`invalid_transition\`, \`room_full\`, \`not_a_stage\`, \`request_pending\`, \`request_not_pending\`, \`already_speaker\`, \`not_a_speaker\`, \`already_moderator\`, \`moderator_limit\`, \`participant_not_present\` |
 | 500 | \`internal\` |
 | 503 | \`unavailable\` (the store is busy: retry), \`not_ready\` (\`/readyz\` only) |
 
@@ -711,9 +785,9 @@ async function main() {
   const body = [];
   for (const [name, list] of bySection) {
     if (!list.length) continue;
-    const anchor = name.toLowerCase().replace(/[^a-z0-9 ]/g, '').replace(/ /g, '-');
+    const anchor = name.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
     toc.push(`- [${name}](#${anchor}): ${list.map((o) => `\`${o.key}\``).join(', ')}`);
-    body.push(`## ${name}`, '', ...list.map((o) => endpoint(o.key, o.op) + '\n'));
+    body.push(`## ${name}`, '', ...(SECTION_TEXT[name] ? [SECTION_TEXT[name], ''] : []), ...list.map((o) => endpoint(o.key, o.op) + '\n'));
   }
   const doc = `${head}\n## Endpoints\n\n${toc.join('\n')}\n\n${body.join('\n')}`.replace(/\n{3,}/g, '\n\n');
   if (toStdout) process.stdout.write(doc);

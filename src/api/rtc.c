@@ -145,7 +145,20 @@ static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req
     struct held *h = &r->held[r->nheld++];
     h->conn = c;
     h->msg = msg;
+    h->close_code = 0;
     snprintf(h->req_id, sizeof h->req_id, "%s", req_id ? req_id : "");
+}
+
+// Closes the socket once everything held for it has gone out.
+static void close_after_commit(struct rtc *r, struct rtc_conn *c, int code)
+{
+    if (!r->a->st->ops->batch_open(r->a->st)) {
+        http_ws_close(c->ws, code, "");
+        c->closing = 1;
+        return;
+    }
+    send_after_commit(r, c, NULL, NULL);
+    r->held[r->nheld - 1].close_code = code;
 }
 
 char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message)
@@ -373,7 +386,7 @@ static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *a
             wrap(act->answer, req_id, act->key, resp.body.len ? resp.body.data : "{}"));
     if (resp.status < 400 && strcmp(act->type, "leave") == 0) {
         c->joined = 0;
-        http_ws_close(c->ws, 1000, "left");
+        close_after_commit(r, c, 1000); // after the `left` answer, which waits for the commit
     }
     sbuf_fini(&resp.body);
 }

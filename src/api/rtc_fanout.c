@@ -272,7 +272,7 @@ void rtc_deliver(struct rtc *r, int committed)
     r->nheld = r->nnoted = r->held_cap = r->noted_cap = 0;
     for (size_t i = 0; i < nheld; i++) {
         struct held *h = &held[i];
-        if (h->conn && committed)
+        if (h->conn && committed && h->msg)
             rtc_send_now(h->conn, h->msg);
         else if (h->conn && h->req_id[0]) {
             char *e = rtc_error_msg(h->req_id, "internal", NULL, "the change could not be stored");
@@ -280,6 +280,10 @@ void rtc_deliver(struct rtc *r, int committed)
             free(e);
         }
         free(h->msg);
+        if (h->conn && h->close_code && !h->conn->closing) {
+            http_ws_close(h->conn->ws, h->close_code, "");
+            h->conn->closing = 1;
+        }
     }
     for (size_t i = 0; i < nnoted; i++) {
         if (committed)

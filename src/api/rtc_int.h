@@ -36,9 +36,10 @@ struct room_slot {
 
 // A message held until the batch it depends on commits.
 struct held {
-    struct rtc_conn *conn; // NULL once the socket closed
-    char *msg;
+    struct rtc_conn *conn;   // NULL once the socket closed
+    char *msg;               // NULL for a pure close
     char req_id[ID_MAX + 1]; // answers: turned into an error if the batch fails
+    int close_code;          // nonzero: close the socket after msg (e.g. after `left`)
 };
 
 struct noted {

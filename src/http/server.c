@@ -33,6 +33,7 @@ struct http_ws {
     sbuf rx;
     int rx_too_large;
     int close_code;
+    int close_started;
     char close_reason[64];
 };
 
@@ -294,9 +295,19 @@ static int ws_writeable(struct http_ws *ws)
             lws_callback_on_writable(ws->wsi);
         return 0;
     }
-    if (ws->close_code) {
-        lws_close_reason(ws->wsi, (enum lws_close_status)ws->close_code,
-                         (unsigned char *)ws->close_reason, strlen(ws->close_reason));
+    if (ws->close_code && !ws->close_started) {
+        // lws 4.1 drops the connection without a close frame when a writable callback sets
+        // lws_close_reason() and returns -1 (its service loop closes before its own writable
+        // turn), so the frame is written here with the write type lws uses internally (4,
+        // "handled by lws_close_reason" in lws-write.h) and then the connection is closed.
+        ws->close_started = 1;
+        uint8_t frame[LWS_PRE + 2 + sizeof ws->close_reason];
+        uint8_t *p = frame + LWS_PRE;
+        size_t rl = strlen(ws->close_reason);
+        p[0] = (uint8_t)(ws->close_code >> 8);
+        p[1] = (uint8_t)(ws->close_code & 0xff);
+        memcpy(p + 2, ws->close_reason, rl);
+        lws_write(ws->wsi, p, 2 + rl, (enum lws_write_protocol)4);
         return -1;
     }
     return 0;

@@ -149,6 +149,22 @@ static const char *const migrations[] = {
 
     // 4: the stage expiry timer reads only pending requests, oldest first, every second.
     "CREATE INDEX stage_requests_pending ON stage_requests(created_at) WHERE state = 'pending';",
+
+    // 5: relayed peer-to-peer signals, read per session and per addressee in seq order; they go
+    // with their session (to_participant NULL = a broadcast to everyone else in it).
+    "CREATE TABLE signals ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  org_id TEXT NOT NULL,"
+    "  room_id TEXT NOT NULL,"
+    "  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+    "  from_participant TEXT NOT NULL,"
+    "  to_participant TEXT,"
+    "  kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX signals_session ON signals(session_id, seq);"
+    "CREATE INDEX signals_to ON signals(to_participant, seq);",
 };
 
 int sqlite_migrate(sqlite3 *db)

@@ -43,6 +43,7 @@ struct store {
     const struct store_stage_ops *stage;
     const struct store_event_ops *events;
     const struct store_analytics_ops *analytics;
+    const struct store_signal_ops *signals;
     void *impl;
 };
 
