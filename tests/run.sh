@@ -48,10 +48,10 @@ run_fuzz_replay() { # build dir
     rm -f /tmp/vox-fuzz-$$.log
 }
 
-run_node() { # label voxd-binary
-    local label=$1 bin=$2
+run_node() { # label voxd-binary [suite dir under tests/, default integration]
+    local label=$1 bin=$2 dir=${3:-integration}
     local files
-    files=$(ls tests/integration/*.test.mjs 2>/dev/null)
+    files=$(ls tests/$dir/*.test.mjs 2>/dev/null)
     [ -n "$files" ] || return 0
     local log=/tmp/vox-it-$$.log
     local conc=""
@@ -64,10 +64,10 @@ run_node() { # label voxd-binary
     failed=$((failed + ${f:-0}))
     if [ "${f:-0}" -ne 0 ] || [ -z "$p" ]; then
         [ -z "$p" ] && failed=$((failed + 1))
-        failures+=("integration($label)")
+        failures+=("$dir($label)")
         grep -B2 -A30 '^not ok\|# Subtest.*\n.*not ok' "$log" | head -150
     fi
-    echo "integration($label): pass=${p:-0} fail=${f:-0}"
+    echo "$dir($label): pass=${p:-0} fail=${f:-0}"
     rm -f "$log"
 }
 
@@ -88,6 +88,40 @@ suite() { # label make-args...
     run_fuzz_replay "$b"
     echo "== $label: integration"
     run_node "$label" "$PWD/$b/voxd"
+    echo "== $label: websocket"
+    if [ -d node_modules/ws ]; then
+        run_node "$label" "$PWD/$b/voxd" ws
+    else
+        echo "ws: node_modules/ws is missing (make deps runs npm ci)"
+        count "ws($label): node_modules missing" 1
+    fi
+    if [ "$label" = release ]; then
+        echo "== $label: browser"
+        run_browser "$PWD/$b/voxd"
+    fi
+}
+
+run_browser() { # voxd-binary; tests/browser/run.sh prints "browser: skipped: why" or node:test totals
+    local log=/tmp/vox-br-$$.log
+    VOXD="$1" tests/browser/run.sh >"$log" 2>&1
+    local rc=$?
+    if grep -q '^browser: skipped:' "$log"; then
+        grep '^browser: skipped:' "$log"
+        rm -f "$log"
+        return 0
+    fi
+    local p f
+    p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$log" | tail -1)
+    f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$log" | tail -1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ $rc -ne 0 ] || [ "${f:-0}" -ne 0 ] || [ -z "$p" ]; then
+        [ -z "$p" ] && failed=$((failed + 1))
+        failures+=("browser")
+        tail -80 "$log"
+    fi
+    echo "browser: pass=${p:-0} fail=${f:-0}"
+    rm -f "$log"
 }
 
 echo "== format check"

@@ -21,8 +21,7 @@
 static const struct api_module *const modules[] = {
     &api_meta_module,       &api_orgs_module,      &api_tokens_module,       &api_rooms_module,
     &api_categories_module, &api_sessions_module,  &api_participants_module, &api_stage_module,
-    &api_events_module,     &api_analytics_module, &api_dev_module,
-    &api_signals_module,
+    &api_events_module,     &api_analytics_module, &api_dev_module,          &api_signals_module,
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
@@ -190,6 +189,7 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
 void api_tick(api *a, int64_t now_ms)
 {
     a->last_tick_ms = now_ms;
+    rtc_tick(a->rtc, now_ms); // first: live sockets refresh presence before the idle sweep
     for (size_t m = 0; m < NMODULES; m++) {
         if (!modules[m]->tick)
             continue;
@@ -200,7 +200,6 @@ void api_tick(api *a, int64_t now_ms)
         modules[m]->tick(&c);
         sbuf_fini(&resp.body);
     }
-    rtc_tick(a->rtc, now_ms);
     api_flush(a);
 }
 

@@ -250,10 +250,11 @@ int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
         char *m = rtc_error_msg(NULL, "unauthorized", NULL, reason);
         json_t *j = json_loads(m, 0, NULL);
         free(m);
-        char *body =
-            json_dumps(json_pack("{s:O}", "error", json_object_get(j, "error")), JSON_COMPACT);
+        json_t *wrapped = json_pack("{s:O}", "error", json_object_get(j, "error"));
+        char *body = json_dumps(wrapped, JSON_COMPACT);
         sbuf_puts(refusal, body);
         free(body);
+        json_decref(wrapped);
         json_decref(j);
         return 401;
     }
@@ -428,7 +429,7 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
         .session_id = self->session_id, .status = PARTICIPANTS_PRESENT, .limit = 1000};
     if (st->participants->list(st, c->who.org_id, &f, &v, &n) == 0)
         for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].id, self->id) != 0)
+            if (strcmp(v[i].id, self->id) != 0 && !rtc_is_hidden(r, v[i].room_id, v[i].id))
                 participants_write(&w, &v[i]);
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
@@ -644,6 +645,15 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
     json_decref(m);
 }
 
+// Hidden participants (the token's hidden grant: recorders, observers) never appear to others.
+int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id)
+{
+    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
+        if (c->who.grants.hidden && strcmp(c->participant_id, participant_id) == 0)
+            return 1;
+    return 0;
+}
+
 // ---- closing and presence ----
 
 // A socket that drops without `leave` leaves its participant reconnecting: the presence tick
@@ -700,7 +710,10 @@ void rtc_tick(struct rtc *r, int64_t now_ms)
             continue;
         }
         // An open socket is presence: keep last_seen fresh so the idle sweep leaves it be.
-        if ((c->joined || c->waiting) && now_ms - c->touched_ms >= TOUCH_EVERY_MS) {
+        int64_t every = r->a->cfg.presence_timeout_s * 1000 / 3;
+        if (every > TOUCH_EVERY_MS)
+            every = TOUCH_EVERY_MS;
+        if ((c->joined || c->waiting) && now_ms - c->touched_ms >= every) {
             c->touched_ms = now_ms;
             if (st->ops->begin(st) == 0) {
                 if (st->participants->touch(st, c->participant_id, now_ms) || st->ops->commit(st))

@@ -101,7 +101,9 @@ static void fan_departure(struct rtc *r, const struct noted *n)
     json_t *m = json_pack("{s:s, s:s, s:s}", "type", "participant_left", "participant_id",
                           n->participant_id, "reason", reason);
     char *text = json_dumps(m, JSON_COMPACT);
-    broadcast(r, n->room_id, n->participant_id, text);
+    // A denied guest was never announced, and a hidden one never shown: nothing to retract.
+    if (strcmp(suffix, "denied") != 0 && !rtc_is_hidden(r, n->room_id, n->participant_id))
+        broadcast(r, n->room_id, n->participant_id, text);
     free(text);
     json_decref(m);
     struct rtc_conn *c = conn_of(r, n->room_id, n->participant_id);
@@ -110,12 +112,19 @@ static void fan_departure(struct rtc *r, const struct noted *n)
     const char *type = strcmp(suffix, "denied") == 0    ? "denied"
                        : strcmp(suffix, "removed") == 0 ? "removed"
                                                         : "participant_left";
-    m = json_pack("{s:s, s:s, s:s}", "type", type, "participant_id", n->participant_id, "reason",
-                  reason);
-    text = json_dumps(m, JSON_COMPACT);
-    rtc_send_now(c, text);
-    free(text);
-    json_decref(m);
+    // The participant's own socket gets its record too (denied/removed carry `participant`).
+    struct participant_rec p;
+    memset(&p, 0, sizeof p);
+    json_t *rj = json_string(reason);
+    char *reason_json = json_dumps(rj, JSON_ENCODE_ANY);
+    json_decref(rj);
+    if (r->a->st->participants->get(r->a->st, n->org_id, n->participant_id, &p) == 0) {
+        text = participant_msg(type, &p, "reason", reason_json);
+        rtc_send_now(c, text);
+        free(text);
+    }
+    free(reason_json);
+    participant_rec_fini(&p);
     c->joined = c->waiting = 0;
     http_ws_close(c->ws, strcmp(suffix, "left") == 0 ? 1000 : 4003, reason);
     c->closing = 1;
@@ -130,9 +139,17 @@ static void fan_participant(struct rtc *r, const struct noted *n)
     if (st->participants->get(st, n->org_id, n->participant_id, &p))
         return;
     struct rtc_conn *own = conn_of(r, n->room_id, n->participant_id);
+    int hidden = own && own->who.grants.hidden;
     char changes[80];
     snprintf(changes, sizeof changes, "[\"%s\"]", n->type);
-    if (strcmp(n->type, "participant.joined") == 0) {
+    if (hidden) {
+        // Only the hidden participant itself hears about its own changes.
+        if (strcmp(n->type, "participant.joined") != 0) {
+            char *m = participant_msg("participant_updated", &p, "changes", changes);
+            rtc_send_now(own, m);
+            free(m);
+        }
+    } else if (strcmp(n->type, "participant.joined") == 0) {
         char *m = participant_msg("participant_joined", &p, NULL, NULL);
         broadcast(r, n->room_id, n->participant_id, m);
         free(m);

@@ -67,6 +67,8 @@ char *rtc_error_msg(const char *req_id, const char *code, const char *field, con
 // The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.
 char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
                      const struct participant_rec *self);
+// Whether the participant's socket holds a token with the hidden grant.
+int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id);
 // Frees held messages and noted events past the given counts.
 void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted);
 

@@ -308,7 +308,11 @@ static int ws_writeable(struct http_ws *ws)
         p[1] = (uint8_t)(ws->close_code & 0xff);
         memcpy(p + 2, ws->close_reason, rl);
         lws_write(ws->wsi, p, 2 + rl, (enum lws_write_protocol)4);
-        return -1;
+        // Linger: closing now, with the peer's unread frames still queued, would make the
+        // kernel send RST and the peer lose what it had not read yet (our close frame
+        // included). Input is discarded until the peer's close arrives or 3 s pass.
+        lws_set_timeout(ws->wsi, PENDING_TIMEOUT_CLOSE_ACK, 3);
+        return 0;
     }
     return 0;
 }
@@ -361,6 +365,9 @@ static int ws_established(struct lws *wsi, struct http_server *s, struct conn *c
 
 static int ws_receive(struct lws *wsi, struct http_ws *ws, const void *in, size_t len)
 {
+    if (ws->close_started)
+        return 0; // lingering after our close frame: discard
+
     if (!ws->rx_too_large) {
         if (ws->rx.len + len > HTTP_WS_MAX_MESSAGE) {
             ws->rx_too_large = 1;
