@@ -136,6 +136,22 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 suite sanitize BUILD=build-asan SAN=1 OPT="-O1 -g"
 
+# ThreadSanitizer over the store tests: the checkpointer thread is the only other thread.
+echo "== tsan: store"
+tsan_out=$(bash scripts/tsan.sh 2>&1)
+tsan_line=$(printf '%s\n' "$tsan_out" | tail -1)
+if [[ $tsan_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    if [ "${BASH_REMATCH[2]}" -ne 0 ] || ! grep -q '^tsan: 0 report' <<<"$tsan_out"; then
+        count "tsan: reports" 1
+        printf '%s\n' "$tsan_out" | tail -30
+    fi
+else
+    count tsan 1
+    printf '%s\n' "$tsan_out" | tail -30
+fi
+
 if [ ${#failures[@]} -gt 0 ]; then
     echo "failures: ${failures[*]}"
 fi
