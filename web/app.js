@@ -195,8 +195,9 @@ async function startCall({ token, url, name, roomName, devBody }) {
   window.voxRoom = room;
   wire(room);
   const isVoice = devBody ? ['voice', 'stage'].includes(devBody.type) : false;
+  const listener = devBody && ['audience', 'viewer'].includes(devBody.role); // may not publish
   try {
-    const state = await room.connect({ name, media: { audio: pre.mic, video: pre.cam && !isVoice } });
+    const state = await room.connect({ name, media: listener ? undefined : { audio: pre.mic, video: pre.cam && !isVoice } });
     setJoining(false);
     if (state.status === 'waiting') {
       $('#waiting-room-name').textContent = roomName || 'this room';
@@ -222,8 +223,7 @@ function enterCall() {
 function wire(room) {
   const r = () => render();
   room.on('participantJoined', (p) => {
-    if (p.status === 'waiting') toast(`${p.name || p.identity} is waiting to join`);
-    else if (app.joinedAt && Date.now() - app.joinedAt > 1000) toast(`${p.name || p.identity} joined`);
+    if (app.joinedAt && Date.now() - app.joinedAt > 1000) toast(`${p.name || p.identity} joined`);
     r();
   });
   room.on('participantLeft', (id, reason, p) => {
@@ -231,7 +231,7 @@ function wire(room) {
     r();
   });
   room.on('participantUpdated', (p, changes) => {
-    if ((changes || []).some((c) => /hand_raised/.test(c)) && p.media && p.media.hand_raised && p.id !== room.localParticipant?.id) toast(`✋ ${p.name} raised a hand`);
+    if ((changes || []).some((c) => /hand_raised/.test(c)) && p.media && p.media.hand_raised && p.id !== room.localParticipant?.id) toast(`${p.name} raised a hand`);
     if (p.id === room.localParticipant?.id && (changes || []).some((c) => /server_mute|muted/.test(c)) && p.media.server_mute) toast('A host muted you', 'info');
     r();
   });
@@ -249,6 +249,8 @@ function wire(room) {
     }
     r();
   });
+  room.on('participantWaiting', (p) => { toast(`${p.name || p.identity} is waiting to join`); r(); });
+  room.on('waitingUpdated', r);
   room.on('waiting', () => show('waiting'));
   room.on('admitted', () => { toast('You were admitted', 'success'); enterCall(); });
   room.on('denied', () => end('denied'));
@@ -272,21 +274,24 @@ function wire(room) {
 
 function end(kind, reason) {
   app.ending = kind;
+  $('#toasts').replaceChildren();
   clearInterval(app.timer);
   for (const [, t] of app.tiles) t.el.remove();
   app.tiles.clear();
   for (const [, a] of app.audios) { a.srcObject = null; a.remove(); }
   app.audios.clear();
   const texts = {
-    left: ['👋', 'You left the call', ''],
-    removed: ['🚪', 'You were removed', reason && reason !== 'removed' ? `Reason: ${reason}` : 'A host removed you from the call.'],
-    denied: ['⛔', 'Not admitted', 'A host declined your request to join.'],
-    token_expired: ['⌛', 'Your access expired', 'The access token expired.'],
-    connection_lost: ['📡', 'Connection lost', 'Could not reconnect to the server.'],
-    rejoin_failed: ['⚠️', 'Could not rejoin', 'The server refused to resume this call.'],
+    left: [ICON.leave, 'You left the call', ''],
+    removed: [ICON.shield, 'You were removed', reason && reason !== 'removed' ? `Reason: ${reason}` : 'A host removed you from the call.'],
+    denied: [ICON.shield, 'Not admitted', 'A host declined your request to join.'],
+    token_expired: [ICON.shield, 'Your access expired', 'The access token expired.'],
+    connection_lost: [ICON.leave, 'Connection lost', 'Could not reconnect to the server.'],
+    rejoin_failed: [ICON.leave, 'Could not rejoin', 'The server refused to resume this call.'],
+    replaced: [ICON.people, 'Opened elsewhere', 'You joined this call from another tab or device.'],
+    room_deleted: [ICON.leave, 'Room deleted', 'This room no longer exists.'],
   };
-  const [icon, title, text] = texts[kind] || ['👋', 'Call ended', reason || ''];
-  $('#ended-icon').textContent = icon;
+  const [icon, title, text] = texts[kind] || [ICON.leave, 'Call ended', reason || ''];
+  $('#ended-icon').innerHTML = icon;
   $('#ended-title').textContent = title;
   $('#ended-text').textContent = text;
   show('ended');
@@ -343,7 +348,7 @@ function renderNow() {
 
   const all = [m, ...room.participants.values()];
   const present = all.filter((p) => PRESENT.has(p.status));
-  const waiting = [...room.participants.values()].filter((p) => p.status === 'waiting');
+  const waiting = [...room.waitingParticipants.values()];
 
   // -- tiles
   const wanted = new Map();
@@ -446,7 +451,7 @@ function updateTile(t, { p, source, isMe }) {
   if (labelHtml !== t.labelHtml) { t.label.innerHTML = labelHtml; t.labelHtml = labelHtml; }
   let chips = '';
   if (source === 'camera') {
-    if (media.hand_raised) chips += `<span class="chip hand" title="Hand raised">✋</span>`;
+    if (media.hand_raised) chips += `<span class="chip hand" title="Hand raised">${ICON.hand}</span>`;
     if (media.server_mute) chips += `<span class="chip warn">Muted by host</span>`;
     if (p.status === 'reconnecting') chips += `<span class="chip warn">Reconnecting…</span>`;
     if (p.role === 'host' || p.role === 'co_host') chips += `<span class="chip">${ROLE_LABEL[p.role]}</span>`;
@@ -460,7 +465,7 @@ function stateIcons(p, isMe) {
   const room = app.room;
   const speaking = (isMe ? room.speaking : m.speaking) && m.audio && !m.self_mute && !m.server_mute;
   let h = '';
-  if (m.hand_raised) h += `<span class="hand" title="Hand raised">✋</span>`;
+  if (m.hand_raised) h += `<span class="hand" title="Hand raised">${ICON.hand}</span>`;
   if (m.screen_share) h += `<span class="on" title="Sharing screen">${ICON.screen}</span>`;
   h += m.video ? `<span class="on" title="Camera on">${ICON.cam}</span>` : `<span class="off" title="Camera off">${ICON.camOff}</span>`;
   h += m.audio && !m.self_mute && !m.server_mute
@@ -503,14 +508,15 @@ function participantRow(p) {
     <div class="pinfo"><span class="pname">${esc(p.name || p.identity)}${isMe ? ' <span class="muted">(you)</span>' : ''}</span>
       <span class="pmeta"><span class="role-tag ${p.role}">${ROLE_LABEL[p.role] || p.role}</span>${status}</span></div>
     <div class="picons">${icons}</div>
-    ${actions ? `<div class="pactions">${actions}</div>` : ''}
+    ${actions ? `<div class="pactions row-actions">${actions}</div>` : ''}
   </li>`;
   return html;
 }
 
 function syncList(ul, items, rowFn) {
-  // Keyed, in-place: a row is rewritten only when its markup changed and never while a
-  // control in it has focus (an open role menu stays open).
+  // Keyed and in place: a row's attributes are updated and only the children whose markup
+  // changed are replaced, so a speaking indicator flickering never swaps the buttons under the
+  // pointer, and a control that has focus (an open role menu) is left alone.
   const existing = new Map([...ul.children].map((li) => [li.dataset.key, li]));
   const seen = new Set();
   let prev = null;
@@ -519,19 +525,29 @@ function syncList(ul, items, rowFn) {
     seen.add(key);
     const html = rowFn(item.value);
     let li = existing.get(key);
-    if (!li || (li._html !== html && !li.contains(document.activeElement))) {
+    if (!li || li._html !== html) {
       const tmp = document.createElement('template');
       tmp.innerHTML = html.trim();
       const fresh = tmp.content.firstElementChild;
       fresh.dataset.key = key;
-      fresh._html = html;
-      if (li) li.replaceWith(fresh); else ul.appendChild(fresh);
-      li = fresh;
+      if (!li) { li = fresh; ul.appendChild(li); }
+      else morph(li, fresh);
+      li._html = html;
     }
     if (prev ? prev.nextSibling !== li : ul.firstChild !== li) ul.insertBefore(li, prev ? prev.nextSibling : ul.firstChild);
     prev = li;
   }
   for (const [key, li] of existing) if (!seen.has(key)) li.remove();
+}
+
+function morph(li, fresh) {
+  for (const a of [...li.attributes]) if (!fresh.hasAttribute(a.name)) li.removeAttribute(a.name);
+  for (const a of [...fresh.attributes]) if (li.getAttribute(a.name) !== a.value) li.setAttribute(a.name, a.value);
+  const oldKids = [...li.children], newKids = [...fresh.children];
+  if (oldKids.length !== newKids.length) { li.replaceChildren(...newKids); return; }
+  oldKids.forEach((o, i) => {
+    if (o.outerHTML !== newKids[i].outerHTML && !o.contains(document.activeElement)) o.replaceWith(newKids[i]);
+  });
 }
 
 function renderSidebar(present, waiting) {

@@ -104,7 +104,9 @@
  * @property {(room: Room) => void} roomUpdated
  * @property {(session: Session) => void} sessionUpdated
  * @property {(e: {event: 'created'|'approved'|'denied'|'expired'|'cancelled', request: StageRequest}) => void} stageRequest
- * @property {(p: Participant) => void} waiting
+ * @property {(p: Participant) => void} waiting  you are in the waiting room
+ * @property {(p: Participant) => void} participantWaiting  someone waits to be admitted (hosts only)
+ * @property {(p: Participant) => void} waitingUpdated  someone left the waiting room (admitted, denied, gone)
  * @property {(p: Participant) => void} admitted
  * @property {(p: Participant) => void} denied
  * @property {(reason: string) => void} removed
@@ -191,6 +193,8 @@ export class VoxRoom {
     this.room = null;
     /** @type {Session|null} */
     this.session = null;
+    /** @type {Map<string, Participant>} people in the waiting room (hosts and co-hosts are told), by id */
+    this.waitingParticipants = new Map();
     /** @type {Map<string, StageRequest>} stage requests seen in this session, by id */
     this.stageRequests = new Map();
     /** @type {Map<string, RTCPeerConnection>} p2p connections by remote participant id */
@@ -415,9 +419,23 @@ export class VoxRoom {
         this._applyState(msg);
         break;
       }
+      case 'participant_waiting': {
+        const p = msg.participant;
+        if (!p) break;
+        this.waitingParticipants.set(p.id, p);
+        this._emit('participantWaiting', p);
+        break;
+      }
+      case 'room_deleted':
+        this.status = 'left';
+        this._closing = true;
+        this._emit('error', new VoxError('room_deleted', 'the room was deleted'));
+        this._cleanup('room_deleted');
+        break;
       case 'participant_joined': {
         const p = msg.participant;
         if (!p) break;
+        this._unwait(p.id);
         if (this.localParticipant && p.id === this.localParticipant.id) { this._setLocal(p); break; }
         const known = this.participants.has(p.id);
         this.participants.set(p.id, p);
@@ -427,6 +445,7 @@ export class VoxRoom {
       }
       case 'participant_left': {
         const id = msg.participant_id || (msg.participant && msg.participant.id);
+        if (this._unwait(id) && !this.participants.has(id)) break;
         const p = this.participants.get(id);
         this.participants.delete(id);
         this._closePeer(id);
@@ -443,6 +462,13 @@ export class VoxRoom {
           this._emit('participantUpdated', p, msg.changes || []);
           break;
         }
+        if (p.status === 'waiting') {
+          this.waitingParticipants.set(p.id, p);
+          this._emit('waitingUpdated', p);
+          break;
+        }
+        this._unwait(p.id);
+        if (!PRESENT.has(p.status) && !this.participants.has(p.id)) break;
         const known = this.participants.has(p.id);
         this.participants.set(p.id, p);
         if (!known && PRESENT.has(p.status)) this._emit('participantJoined', p);
@@ -507,6 +533,15 @@ export class VoxRoom {
     }
   }
 
+  /** Drops id from the waiting room list. @returns {boolean} whether it was there */
+  _unwait(id) {
+    const p = this.waitingParticipants.get(id);
+    if (!p) return false;
+    this.waitingParticipants.delete(id);
+    this._emit('waitingUpdated', p);
+    return true;
+  }
+
   /** Apply a `joined`-shaped state (join answer, room_state after admission, rejoin). */
   _applyState(msg) {
     const wasWaiting = this.status === 'waiting';
@@ -564,10 +599,14 @@ export class VoxRoom {
     this._ws = null;
     for (const [, p] of this._pending) { clearTimeout(p.timer); p.reject(new VoxError('not_connected', 'connection closed')); }
     this._pending.clear();
-    const fatal = code === 4001 || code === 4003 || code === 1000 && this._closing;
+    // 1000 we left (or were made to leave through the API), 4001 token expired, 4003 removed/denied, 4004 room deleted, 4009 replaced by a newer
+    // socket of the same participant (another tab: reconnecting would fight it).
+    const fatal = [1000, 4001, 4003, 4004, 4009].includes(code);
     if (this._closing || fatal || !this._everJoined && this.status !== 'waiting') {
-      const reason = code === 4001 ? 'token_expired' : code === 4003 ? 'removed' : code === 4008 ? 'rate_limited' : this.status === 'removed' ? 'removed' : 'left';
+      const reason = { 4001: 'token_expired', 4003: this.status === 'denied' ? 'denied' : 'removed', 4004: 'room_deleted', 4008: 'rate_limited', 4009: 'replaced' }[code]
+        || (this.status === 'removed' ? 'removed' : 'left');
       if (code === 4001) this._emit('error', new VoxError('token_expired', 'the access token expired'));
+      if (code === 4009) this._emit('error', new VoxError('replaced', 'this participant connected from another tab or device'));
       this._cleanup(reason);
       return;
     }
@@ -584,7 +623,7 @@ export class VoxRoom {
       try {
         await this._open();
         await this._sendJoin();
-        this._log('reconnected after', attempt + 1, 'attempts');
+        this._log('reconnected after', attempt, attempt === 1 ? 'attempt' : 'attempts');
         return;
       } catch (e) {
         this._log('reconnect attempt failed', e);
@@ -624,6 +663,7 @@ export class VoxRoom {
     this._teardownSocket();
     for (const id of [...this._peers.keys()]) this._closePeer(id);
     for (const id of [...this.remoteStreams.keys()]) this._dropRemoteStreams(id);
+    this.waitingParticipants.clear();
     for (const k of ['microphone', 'camera', 'screen']) this._stopLocal(k, true);
     this._stopSpeakingDetector();
     if (this._qualityTimer) { clearInterval(this._qualityTimer); this._qualityTimer = null; }
@@ -804,9 +844,9 @@ export class VoxRoom {
   /** @param {string} participantId @param {string} [reason] */
   remove(participantId, reason) { return this.request('remove', reason ? { participant_id: participantId, reason } : { participant_id: participantId }); }
   /** Admit a participant from the waiting room. */
-  admit(participantId) { return this.request('admit', { participant_id: participantId }); }
+  admit(participantId) { return this.request('admit', { participant_id: participantId }).then((m) => { this._unwait(participantId); return m; }); }
   /** Deny a participant in the waiting room. */
-  deny(participantId) { return this.request('deny', { participant_id: participantId }); }
+  deny(participantId) { return this.request('deny', { participant_id: participantId }).then((m) => { this._unwait(participantId); return m; }); }
   /** @param {string} participantId @param {Role} role */
   setRole(participantId, role) { return this.request('set_role', { participant_id: participantId, role }); }
   move(participantId, roomId) { return this.request('move', { participant_id: participantId, room_id: roomId }); }
