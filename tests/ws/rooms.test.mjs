@@ -267,3 +267,23 @@ test('ping works before and after join', async () => {
   await c.ok('join', {}, 'joined');
   assert.equal((await c.request('ping')).type, 'pong');
 });
+
+test('report: speaking and quality reach everyone, stay out of the event log, bad values are refused', async () => {
+  const o = await vox.newOrg('ws-report');
+  const room = await o.createRoom({ type: 'voice' });
+  const a = await joinAs(o, room.id, 'alice');
+  const b = await joinAs(o, room.id, 'bob');
+  await a.next('participant_joined', isP(b.p.id));
+  a.send({ type: 'report', id: 'r1', speaking: true, quality: 'good' });
+  const up = await b.next('participant_updated', (m) => isP(a.p.id)(m) && m.changes?.includes('participant.report'));
+  assert.equal(up.participant.media.speaking, true);
+  assert.equal(up.quality, 'good');
+  assert.equal((await o.ok('GET', `/v1/participants/${a.p.id}`)).media.speaking, true);
+  const ev = await o.ok('GET', `/v1/events?participant_id=${a.p.id}&limit=500`);
+  assert.ok(!ev.events.some((e) => /speaking|report/.test(e.type)), 'speaking is not history');
+  await a.fails('report', { quality: 'superb' }, 'invalid_value');
+  await a.fails('report', { speaking: 'yes' }, 'invalid_value');
+  a.send({ type: 'report', id: 'r2', speaking: false });
+  const down = await b.next('participant_updated', (m) => isP(a.p.id)(m) && m.participant.media.speaking === false);
+  assert.ok(down.changes.includes('participant.report'));
+});
