@@ -433,6 +433,20 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
                 participants_write(&w, &v[i]);
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
+    // Hosts and co-hosts also see who is already waiting to be admitted.
+    if (strcmp(self->role, "host") == 0 || strcmp(self->role, "co_host") == 0) {
+        struct participant_rec *wv = NULL;
+        size_t wn = 0;
+        struct participant_filter wf = {
+            .session_id = self->session_id, .status = "waiting", .limit = 1000};
+        jsonw_key(&w, "waiting");
+        jsonw_arr(&w);
+        if (st->participants->list(st, c->who.org_id, &wf, &wv, &wn) == 0)
+            for (size_t i = 0; i < wn; i++)
+                participants_write(&w, &wv[i]);
+        participant_recs_free(wv, wn);
+        jsonw_arr_end(&w);
+    }
     jsonw_key(&w, "ice_servers");
     jsonw_arr(&w);
     jsonw_arr_end(&w);

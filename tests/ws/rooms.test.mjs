@@ -287,3 +287,16 @@ test('report: speaking and quality reach everyone, stay out of the event log, ba
   const down = await b.next('participant_updated', (m) => isP(a.p.id)(m) && m.participant.media.speaking === false);
   assert.ok(down.changes.includes('participant.report'));
 });
+
+test('a host joining after guests started waiting sees them in joined.waiting', async () => {
+  const o = await vox.newOrg('ws-wait-late');
+  const room = await o.createRoom({ type: 'video', waiting_room: true });
+  const early = await joinAs(o, room.id, 'early', { role: 'co_host' });
+  const g = await joinAs(o, room.id, 'guest');
+  assert.equal(g.joined.type, 'waiting');
+  const host = await joinAs(o, room.id, 'host', { role: 'host' });
+  assert.deepEqual(host.joined.waiting.map((p) => p.id), [g.p.id]);
+  const plain = await joinAs(o, room.id, 'plain', { role: 'participant' });
+  assert.equal(plain.joined.type, 'waiting');
+  assert.ok(early.p.id);
+});
