@@ -178,17 +178,22 @@ static void send_error(struct rtc *r, struct rtc_conn *c, const char *req_id, co
     send_after_commit(r, c, req_id, rtc_error_msg(req_id, code, field, message));
 }
 
+void rtc_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id)
+{
+    sbuf_init(b);
+    jsonw_init(w, b);
+    jsonw_obj(w);
+    jsonw_kstr(w, "type", type);
+    if (req_id)
+        jsonw_kstr(w, "id", req_id);
+}
+
 // {"type": type, "id": req_id, key: <raw JSON>} as text.
 static char *wrap(const char *type, const char *req_id, const char *key, const char *raw)
 {
     sbuf b;
     jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", type);
-    if (req_id)
-        jsonw_kstr(&w, "id", req_id);
+    rtc_msg_begin(&b, &w, type, req_id);
     if (key)
         jsonw_kraw(&w, key, raw, "null");
     jsonw_obj_end(&w);
@@ -403,12 +408,7 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
     size_t n = 0;
     sbuf b;
     jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", type);
-    if (req_id)
-        jsonw_kstr(&w, "id", req_id);
+    rtc_msg_begin(&b, &w, type, req_id);
     if (st->rooms->get(st, c->who.org_id, self->room_id, &room) == 0) {
         jsonw_key(&w, "room");
         rooms_write(&w, &room, -1);
@@ -523,10 +523,7 @@ static void do_report(struct rtc *r, struct rtc_conn *c, json_t *fields)
     }
     sbuf b;
     jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", "participant_updated");
+    rtc_msg_begin(&b, &w, "participant_updated", NULL);
     jsonw_key(&w, "participant");
     participants_write(&w, &p);
     jsonw_key(&w, "changes");

@@ -68,10 +68,7 @@ static char *participant_msg(const char *type, const struct participant_rec *p,
 {
     sbuf b;
     jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", type);
+    rtc_msg_begin(&b, &w, type, NULL);
     jsonw_key(&w, "participant");
     participants_write(&w, p);
     if (extra_key)
@@ -181,10 +178,7 @@ static void fan_participant(struct rtc *r, const struct noted *n)
             snprintf(own->role, sizeof own->role, "%s", p.role);
             sbuf b;
             jsonw w;
-            sbuf_init(&b);
-            jsonw_init(&w, &b);
-            jsonw_obj(&w);
-            jsonw_kstr(&w, "type", "role_changed");
+            rtc_msg_begin(&b, &w, "role_changed", NULL);
             jsonw_key(&w, "participant");
             participants_write(&w, &p);
             jsonw_kstr(&w, "from", from);
@@ -213,10 +207,7 @@ static void fan_room(struct rtc *r, const struct noted *n)
         return;
     sbuf b;
     jsonw w;
-    sbuf_init(&b);
-    jsonw_init(&w, &b);
-    jsonw_obj(&w);
-    jsonw_kstr(&w, "type", "room_updated");
+    rtc_msg_begin(&b, &w, "room_updated", NULL);
     jsonw_key(&w, "room");
     rooms_write(&w, &room, -1);
     jsonw_obj_end(&w);

@@ -5,6 +5,7 @@
 
 #include "api/api_int.h"
 #include "api/rtc.h"
+#include "core/jsonw.h"
 #include "store/participants.h"
 
 #define ROOM_BUCKETS   1024
@@ -67,6 +68,9 @@ char *rtc_error_msg(const char *req_id, const char *code, const char *field, con
 // The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.
 char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
                      const struct participant_rec *self);
+// Starts a protocol message in b: {"type": type[, "id": req_id] ... (the caller closes the
+// object with jsonw_obj_end and owns b).
+void rtc_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id);
 // Whether the participant's socket holds a token with the hidden grant.
 int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id);
 // Frees held messages and noted events past the given counts.
