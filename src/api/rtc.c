@@ -6,6 +6,7 @@
 #include "api/rtc.h"
 
 #include "api/rtc_int.h"
+#include "api/rtc_msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -629,31 +630,18 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
         send_error(r, c, NULL, "message_too_large", NULL, "messages are at most 16 KiB");
         return;
     }
-    json_error_t jerr;
-    json_t *m = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-    const char *type = json_string_value(json_object_get(m, "type"));
-    json_t *idv = json_object_get(m, "id");
-    const char *req_id = json_string_value(idv);
-    if (!json_is_object(m))
-        send_error(r, c, NULL, "invalid_json", NULL, "a message is one JSON object");
-    else if (!type)
-        send_error(r, c, req_id, "missing_field", "type", "type is required");
-    else if (strcmp(type, "ping") == 0) {
-        char *pong = wrap("pong", req_id && strlen(req_id) <= ID_MAX ? req_id : NULL, NULL, NULL);
+    struct rtc_msg m;
+    struct body_error e;
+    if (rtc_msg_parse(data, len, &m, &e)) {
+        send_error(r, c, m.id[0] ? m.id : NULL, e.code, e.field[0] ? e.field : NULL, e.message);
+    } else if (strcmp(m.type, "ping") == 0) {
+        char *pong = wrap("pong", m.id[0] ? m.id : NULL, NULL, NULL);
         rtc_send_now(c, pong);
         free(pong);
-    } else if (!req_id || !*req_id || strlen(req_id) > ID_MAX)
-        send_error(r, c, NULL, "invalid_value", "id",
-                   "id must be a string of 1 to 64 bytes that the answer will echo");
-    else {
-        char t[32], id[ID_MAX + 1];
-        snprintf(t, sizeof t, "%s", type);
-        snprintf(id, sizeof id, "%s", req_id);
-        json_object_del(m, "type"); // frees the strings type and req_id pointed into
-        json_object_del(m, "id");
-        dispatch(r, c, t, id, m);
+    } else {
+        dispatch(r, c, m.type, m.id, m.fields);
     }
-    json_decref(m);
+    rtc_msg_fini(&m);
 }
 
 // Hidden participants (the token's hidden grant: recorders, observers) never appear to others.

@@ -33,7 +33,7 @@ static const char *type_of(const char *path)
     return NULL;
 }
 
-static int is_plain(const char *path)
+int static_path_ok(const char *path)
 {
     if (path[0] != '/' || strlen(path) > 200)
         return 0;
@@ -49,7 +49,7 @@ static int is_plain(const char *path)
 
 int static_serve(const char *root, const char *path, http_resp *resp)
 {
-    if (!root || !*root || !is_plain(path))
+    if (!root || !*root || !static_path_ok(path))
         return VOX_ENOTFOUND;
     char file[512];
     snprintf(file, sizeof file, "%s%s", root, strcmp(path, "/") == 0 ? "/index.html" : path);

@@ -61,9 +61,11 @@ static int wal_backfilled(const char *shm)
 }
 
 // Gives the checkpointer up to 200 ms to copy every frame back; 1 when it did.
+// Up to 3 s: under ThreadSanitizer a checkpoint of a few MB can take far longer than the
+// ~10 ms it takes in a plain build.
 static int wait_backfill(const char *shm)
 {
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 1500; i++) {
         if (wal_backfilled(shm))
             return 1;
         usleep(2000);
