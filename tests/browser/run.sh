@@ -11,6 +11,8 @@ command -v unshare >/dev/null 2>&1 || skip "unshare is missing (util-linux)"
 command -v ip >/dev/null 2>&1 || skip "ip is missing (iproute2)"
 [ -x "$CHROMIUM" ] || skip "$CHROMIUM is missing (make deps installs Debian's chromium)"
 [ -d node_modules/playwright-core ] || skip "node_modules/playwright-core is missing (make deps runs npm ci)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+    skip "playwright-core needs Node.js 20 or newer (found $(node --version))"
 unshare -n sh -c 'ip link set lo up' 2>/dev/null || skip "cannot create a network namespace here (unshare -n failed)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vox-browser-XXXXXX")

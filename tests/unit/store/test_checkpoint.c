@@ -178,8 +178,10 @@ static void test_checkpointer_bounds_wal(void **state)
 {
     (void)state;
     assert_true(seen.ran);
-    assert_true(seen.caught_up >= 1); // the thread copied every frame back at least once
-    assert_true(seen.restarts >= 1);  // and the writer then restarted the WAL
+    // The writer restarted the WAL, which SQLite does only after a checkpoint copied every
+    // frame back. (Whether one finished inside the test's pauses is timing, so caught_up is
+    // printed, not asserted: the thread wakes only when a commit leaves 1,000 frames.)
+    assert_true(seen.restarts >= 1);
     assert_true(seen.max_wal < seen.total);
 }
 
