@@ -322,7 +322,7 @@ static const struct action actions[] = {
 
 // Fills the path template; moves the members it used out of body. 0, or -1 with *missing set.
 static int build_path(struct rtc_conn *c, const char *tpl, json_t *body, char *out, size_t cap,
-                      const char **missing)
+                      char missing[32])
 {
     size_t n = 0;
     out[0] = '\0';
@@ -343,7 +343,7 @@ static int build_path(struct rtc_conn *c, const char *tpl, json_t *body, char *o
         else
             v = json_string_value(json_object_get(body, name));
         if (!v || !*v || strchr(v, '/') || strlen(v) > 64) {
-            *missing = strcmp(name, "self") == 0 ? "participant_id" : name;
+            snprintf(missing, 32, "%s", strcmp(name, "self") == 0 ? "participant_id" : name);
             return -1;
         }
         n += (size_t)snprintf(out + n, cap - n, "%s", v);
@@ -373,11 +373,11 @@ static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *a
                        const char *req_id, json_t *fields)
 {
     char path[256];
-    const char *missing = NULL;
-    if (build_path(c, act->path, fields, path, sizeof path, &missing)) {
+    char missing[32] = "";
+    if (build_path(c, act->path, fields, path, sizeof path, missing)) {
         char m[96];
-        snprintf(m, sizeof m, "%s is required", missing ? missing : "an id");
-        send_error(r, c, req_id, "missing_field", missing, m);
+        snprintf(m, sizeof m, "%s is required", missing[0] ? missing : "an id");
+        send_error(r, c, req_id, "missing_field", missing[0] ? missing : NULL, m);
         return;
     }
     char *body = act->fixed ? xstrdup(act->fixed) : json_dumps(fields, JSON_COMPACT);

@@ -165,3 +165,15 @@ test('a token that expires during the connection closes it with 4001', async () 
   await c10.ok('join', {}, 'joined');
   await alive(c10);
 });
+
+test('ids that cannot be a path segment are refused, and the server lives on', async () => {
+  const a = await joinAs('pathy', { role: 'host' });
+  for (const bad of ['../../x', 'a/b', '', 'x'.repeat(80)]) {
+    const e = await a.request('mute', { participant_id: bad });
+    assert.equal(e.type, 'error', JSON.stringify(e));
+    assert.equal(e.error.field, 'participant_id');
+  }
+  const e = await a.request('stage_cancel', {});
+  assert.equal(e.error.field, 'request_id');
+  assert.equal((await fetch(`${vox.url}/healthz`)).status, 200);
+});
