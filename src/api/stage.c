@@ -399,8 +399,18 @@ static void decide_loaded(struct api_call *c, stage_op op, struct stage_request_
     commit_decision(c, op, room, r, &m, a.by);
 }
 
+// These routes take no body; like every route, they refuse members they do not know.
+static int no_body(struct api_call *c)
+{
+    json_t *b = api_body(c, NULL, 0);
+    json_decref(b);
+    return b ? 0 : -1;
+}
+
 static void decide(struct api_call *c, stage_op op)
 {
+    if (no_body(c))
+        return;
     const char *id = api_path_uuid(c, 0, "request_id");
     struct stage_request_rec r;
     struct room_rec room;
@@ -424,6 +434,8 @@ static void request_deny(struct api_call *c)
 
 static void request_cancel(struct api_call *c)
 {
+    if (no_body(c))
+        return;
     const char *id = api_path_uuid(c, 0, "request_id");
     struct stage_request_rec r;
     stage_state st = STAGE_PENDING, to;
@@ -479,6 +491,8 @@ static void demote_loaded(struct api_call *c, const struct room_rec *room, const
 
 static void speaker_demote(struct api_call *c)
 {
+    if (no_body(c))
+        return;
     const char *room_id = api_path_uuid(c, 0, "room_id");
     const char *pid = room_id ? api_path_uuid(c, 1, "participant_id") : NULL;
     struct room_rec room;

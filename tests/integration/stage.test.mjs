@@ -365,3 +365,19 @@ test('bodies, ids and query parameters are validated', async () => {
   assert.deepEqual((await o.ok('GET', `${base}/requests`)).requests, []);
   assert.equal((await o.ok('GET', `/v1/participants/${alice.p.id}`)).role, 'audience');
 });
+
+test('stage decisions, cancel and demote refuse unknown body members', async () => {
+  const v = await new Voxd().start();
+  try {
+    const o = await v.newOrg('stage-body');
+    const room = await o.createRoom({ type: 'stage' });
+    const p = await o.ok('POST', `/v1/rooms/${room.id}/participants`, { identity: 'aud' });
+    const r = await o.ok('POST', `/v1/rooms/${room.id}/stage/requests`, { participant_id: p.id });
+    for (const path of [`/v1/stage/requests/${r.id}/approve`, `/v1/stage/requests/${r.id}/deny`,
+      `/v1/stage/requests/${r.id}/cancel`, `/v1/rooms/${room.id}/stage/speakers/${p.id}/demote`])
+      assertError(await o.req('POST', path, { bogus: 1 }), 400, 'unknown_field', 'bogus');
+    assert.equal((await o.ok('GET', `/v1/stage/requests/${r.id}`)).state, 'pending');
+  } finally {
+    await v.destroy();
+  }
+});
