@@ -98,6 +98,42 @@ static json_t *body_schema(const struct api_route *r)
                      schema);
 }
 
+static json_t *error_response(const char *what)
+{
+    return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", what, "content", "application/json",
+                     "schema", "$ref", "#/components/schemas/Error");
+}
+
+// Success codes follow the method (a POST that creates answers 201, an action 200; DELETE
+// answers 204); every route can answer the documented error statuses.
+static json_t *responses(const struct api_route *r)
+{
+    json_t *res = json_object();
+    enum http_method m = r->r.method;
+    if (m == HTTP_DELETE)
+        json_object_set_new(res, "204", json_pack("{s:s}", "description", "deleted"));
+    else if (m == HTTP_POST) {
+        json_object_set_new(res, "201", json_pack("{s:s}", "description", "created"));
+        json_object_set_new(
+            res, "200", json_pack("{s:s}", "description", "done (actions that create nothing)"));
+    } else
+        json_object_set_new(res, "200", json_pack("{s:s}", "description", "success"));
+    if (r->body || m == HTTP_POST || m == HTTP_PATCH || strchr(r->r.pattern, '{'))
+        json_object_set_new(res, "400", error_response("invalid input: the field and the reason"));
+    if (r->auth != AUTH_PUBLIC)
+        json_object_set_new(res, "401",
+                            error_response("missing, malformed, expired or wrong credentials"));
+    if (strchr(r->r.pattern, '{'))
+        json_object_set_new(res, "404",
+                            error_response("no such resource in the caller's org (also for "
+                                           "another org's ids)"));
+    if (m != HTTP_GET)
+        json_object_set_new(res, "409",
+                            error_response("the current state does not allow it (the code names "
+                                           "why: invalid_transition, room_full, name_taken, ...)"));
+    return res;
+}
+
 static json_t *operation(const struct api_route *r)
 {
     static const char *const security[] = {NULL, "admin", "apiKey", "apiKey"};
@@ -119,10 +155,7 @@ static json_t *operation(const struct api_route *r)
             json_array_append_new(sec, json_pack("{s:[]}", "accessToken"));
         json_object_set_new(op, "security", sec);
     }
-    json_object_set_new(op, "responses",
-                        json_pack("{s:{s:s}, s:{s:s}}", "200", "description", "success", "default",
-                                  "description",
-                                  "error: {\"error\":{\"code\",\"message\",\"field\"}}"));
+    json_object_set_new(op, "responses", responses(r));
     return op;
 }
 
@@ -160,6 +193,12 @@ static void openapi(struct api_call *c)
         "components", "securitySchemes", "apiKey", "type", "http", "scheme", "basic", "admin",
         "type", "http", "scheme", "bearer", "description", "the bootstrap admin token",
         "accessToken", "type", "http", "scheme", "bearer", "bearerFormat", "JWT");
+    json_object_set_new(
+        json_object_get(doc, "components"), "schemas",
+        json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, s:{s:s, s:b}}}}}}",
+                  "Error", "type", "object", "required", "error", "properties", "error", "type",
+                  "object", "required", "code", "message", "field", "properties", "code", "type",
+                  "string", "message", "type", "string", "field", "type", "string", "nullable", 1));
     api_json(c, 200, doc);
 }
 

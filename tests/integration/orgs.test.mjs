@@ -94,3 +94,16 @@ test("an org cannot see or revoke another org's keys", async () => {
   assert.equal((await vox.admin('DELETE', `/v1/orgs/${b.org.id}`)).status, 204);
   assertError(await b.req('GET', '/v1/org'), 401, 'unauthorized');
 });
+
+test('the OpenAPI document describes success and error answers with an Error schema', async () => {
+  const doc = (await vox.req('GET', '/v1/openapi.json')).body;
+  const err = doc.components.schemas.Error;
+  assert.deepEqual(err.properties.error.required, ['code', 'message', 'field']);
+  const del = doc.paths['/v1/rooms/{room_id}'].delete.responses;
+  assert.ok(del['204'] && del['404'] && del['401']);
+  assert.equal(del['404'].content['application/json'].schema.$ref, '#/components/schemas/Error');
+  const create = doc.paths['/v1/rooms'].post.responses;
+  assert.ok(create['201'] && create['400'] && create['409']);
+  assert.ok(doc.paths['/healthz'].get.responses['200']);
+  assert.equal(doc.paths['/healthz'].get.responses['401'], undefined, 'public routes need no credentials');
+});
