@@ -21,6 +21,7 @@ struct api_config {
     int stage_moderator_limit;   // max moderators on one stage
     int default_empty_timeout_s; // persistent rooms: session grace after the last leave
     int token_max_ttl_s;         // longest access token POST /v1/tokens will mint
+    int join_timeout_s;          // a WebSocket that has not joined by then is closed (4002)
     const char *web_dir;         // static files served at / (SDK, demo app); NULL = none
     int dev;                     // dev mode: POST /dev/token mints tokens without a key
 };

@@ -278,7 +278,7 @@ void *rtc_ws_open(void *user, const http_req *req, http_ws *ws)
     }
     c->ws = ws;
     c->tokens = RATE_BURST;
-    c->refill_ms = c->window_ms = c->touched_ms = clock_now_ms();
+    c->refill_ms = c->window_ms = c->touched_ms = c->opened_ms = clock_now_ms();
     c->token_exp_ms = c->who.expires_at * 1000;
     room_add(a->rtc, c);
     return c;
@@ -705,6 +705,12 @@ void rtc_tick(struct rtc *r, int64_t now_ms)
             rtc_send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
                             "\"message\":\"the access token expired\",\"field\":null}}");
             http_ws_close(c->ws, 4001, "token expired");
+            c->closing = 1;
+            continue;
+        }
+        if (!c->joined && !c->waiting && !c->participant_id[0] &&
+            now_ms - c->opened_ms >= (int64_t)r->a->cfg.join_timeout_s * 1000) {
+            http_ws_close(c->ws, 4002, "no join");
             c->closing = 1;
             continue;
         }

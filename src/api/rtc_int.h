@@ -26,6 +26,7 @@ struct rtc_conn {
     int joined, waiting, closing;
     double tokens;
     int64_t refill_ms, window_ms, limited_ms, touched_ms;
+    int64_t opened_ms; // a socket that has not joined after --join-timeout is closed
     int window_count;
 };
 

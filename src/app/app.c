@@ -127,6 +127,7 @@ int app_run(const struct app_config *cfg)
         .stage_moderator_limit = cfg->stage_moderator_limit,
         .default_empty_timeout_s = cfg->empty_timeout_s,
         .token_max_ttl_s = cfg->token_max_ttl_s,
+        .join_timeout_s = cfg->join_timeout_s,
         .web_dir = cfg->web_dir[0] ? cfg->web_dir : NULL,
         .dev = cfg->dev,
     };

@@ -45,6 +45,8 @@ static const struct opt opts[] = {
      "default seconds a persistent room's session outlives its last leave (30)"},
     {"token-max-ttl", "VOX_TOKEN_MAX_TTL", INT(token_max_ttl_s), 10, 30 * 86400,
      "longest lifetime POST /v1/tokens mints, seconds (86400)"},
+    {"join-timeout", "VOX_JOIN_TIMEOUT", INT(join_timeout_s), 1, 3600,
+     "seconds a WebSocket may stay open without sending join (30)"},
     {"web-dir", "VOX_WEB_DIR", STR(web_dir), 0, 0,
      "directory served at / (browser SDK, demo app; default: the source tree's web/)"},
     {"dev", "VOX_DEV", INT(dev), 0, 1,
@@ -65,6 +67,7 @@ static void defaults(struct app_config *c)
     c->stage_moderator_limit = 10;
     c->empty_timeout_s = 30;
     c->token_max_ttl_s = 86400;
+    c->join_timeout_s = 30;
 #ifdef VOX_WEB_DIR
     snprintf(c->web_dir, sizeof c->web_dir, "%s", VOX_WEB_DIR);
 #endif

@@ -18,6 +18,7 @@ struct app_config {
     int stage_moderator_limit;
     int empty_timeout_s;
     int token_max_ttl_s;
+    int join_timeout_s;
     char web_dir[512];
     int dev;
 };

@@ -84,3 +84,18 @@ test('past the grace period the participant leaves with reason timeout', async (
   await a2.ok('join', {}, 'joined');
   await b.next('participant_joined', (m) => m.participant.identity === 'alice');
 });
+
+test('a socket that never joins is closed with 4002 after --join-timeout', async () => {
+  const vox = await start(['--join-timeout', '1']);
+  const o = await vox.newOrg('ws-nojoin');
+  const room = await o.createRoom({ type: 'voice' });
+  const t = (await o.ok('POST', '/v1/tokens', { identity: 'idle', room_id: room.id })).token;
+  const idle = await Client.connect(vox, t, 'idle');
+  clients.push(idle);
+  const closed = await idle.waitClose(5000);
+  assert.equal(closed.code, 4002);
+  const b = await joinAs(vox, o, room.id, 'bob'); // joined sockets are not affected
+  clients.push(b);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.ok(b.open, 'a joined socket stays open');
+});
