@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Participants: join, leave, remove, media/role updates, waiting-room admit/deny, moves between
-// rooms, heartbeats and the presence timer. Every rule comes from domain/participant.h and
-// perm.h; this file only finds the actor, the target and the room, and records the outcome.
-#include "api/participants.h"
+// Participants: the JSON form, loading and the actor, join, reads, and the route table for the
+// PATCH (participants_state.c) and leave/remove/admit/move/heartbeat (participants_moves.c)
+// handlers. Every rule comes from domain/participant.h and perm.h.
+#include "api/participants_int.h"
 #include "core/jsonw.h"
 
 #include <stdio.h>
@@ -11,14 +11,11 @@
 #include "api/rooms.h"
 #include "api/sessions.h"
 #include "core/err.h"
-#include "core/log.h"
 #include "core/mem.h"
 #include "core/uuid.h"
 #include "domain/perm.h"
 #include "domain/room.h"
 #include "domain/session.h"
-
-#define PRESENCE_BATCH 200 // rows the presence tick handles per status per run
 
 static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
                                           "viewer", "speaker", "audience",  NULL};
@@ -45,7 +42,9 @@ static const struct body_field join_fields[] = {
     {.name = "media", .type = BODY_OBJECT, .max = 512},
 };
 
-static const struct body_field update_fields[] = {
+// The bodies of the handlers in participants_state.c and participants_moves.c live here, with
+// the route table, so OpenAPI and the handlers validate against the same definition.
+const struct body_field participants_update_fields[] = {
     {.name = "audio", .type = BODY_BOOL},
     {.name = "video", .type = BODY_BOOL},
     {.name = "screen_share", .type = BODY_BOOL},
@@ -60,13 +59,20 @@ static const struct body_field update_fields[] = {
     {.name = "metadata", .type = BODY_OBJECT, .max = 4096},
 };
 
-static const struct body_field remove_fields[] = {
+const size_t participants_update_nfields =
+    sizeof participants_update_fields / sizeof participants_update_fields[0];
+
+const struct body_field participants_remove_fields[] = {
     {.name = "reason", .type = BODY_STRING, .max = 256},
 };
+const size_t participants_remove_nfields =
+    sizeof participants_remove_fields / sizeof participants_remove_fields[0];
 
-static const struct body_field move_fields[] = {
+const struct body_field participants_move_fields[] = {
     {.name = "room_id", .type = BODY_UUID, .required = 1},
 };
+const size_t participants_move_nfields =
+    sizeof participants_move_fields / sizeof participants_move_fields[0];
 
 // ---- shared helpers ----
 
@@ -84,12 +90,12 @@ participant_status participants_status(const struct participant_rec *p)
     return s;
 }
 
-static void set_status(struct participant_rec *p, participant_status s)
+void participants_set_status(struct participant_rec *p, participant_status s)
 {
     snprintf(p->status, sizeof p->status, "%s", participant_status_name(s));
 }
 
-static void set_role(struct participant_rec *p, role r)
+void participants_set_role(struct participant_rec *p, role r)
 {
     snprintf(p->role, sizeof p->role, "%s", role_name(r));
 }
@@ -146,15 +152,14 @@ void participants_write(jsonw *w, const struct participant_rec *p)
     jsonw_obj_end(w);
 }
 
-// Answers with one participant.
-static void answer_participant(struct api_call *c, int status, const struct participant_rec *p)
+void participants_answer(struct api_call *c, int status, const struct participant_rec *p)
 {
     jsonw w;
     jsonw_init(&w, api_body_writer(c, status));
     participants_write(&w, p);
 }
 
-static int load_room(struct api_call *c, const char *id, struct room_rec *out)
+int participants_load_room(struct api_call *c, const char *id, struct room_rec *out)
 {
     int err = c->st->rooms->get(c->st, c->who.org_id, id, out);
     if (err)
@@ -196,6 +201,16 @@ int participants_load(struct api_call *c, int i, struct participant_rec *out)
     return 0;
 }
 
+int participants_check_not_gone(struct api_call *c, const struct participant_rec *p)
+{
+    if (participant_is_gone(participants_status(p))) {
+        api_error(c, 409, "participant_gone", NULL, "the participant already %s",
+                  strcmp(p->status, "left") == 0 ? "left" : "was removed or denied");
+        return -1;
+    }
+    return 0;
+}
+
 int participants_caller(struct api_call *c, const char *session_id, struct participant_rec *out)
 {
     memset(out, 0, sizeof *out);
@@ -229,19 +244,19 @@ int participants_actor(struct api_call *c, const struct participant_rec *target,
     return 0;
 }
 
-// Maps a domain refusal to its answer with the domain's reason as the message.
-static void answer_refusal(struct api_call *c, int err, const char *reason, const char *field)
+void participants_answer_refusal(struct api_call *c, int err, const char *reason, const char *field,
+                                 const char *conflict_code)
 {
     if (err == VOX_EINVAL)
         api_error(c, 400, "invalid_value", field, "%s", reason);
     else if (err == VOX_ECONFLICT)
-        api_error(c, 409, "conflict", NULL, "%s", reason);
+        api_error(c, 409, conflict_code, NULL, "%s", reason);
     else
         api_error(c, 403, "forbidden", field, "%s", reason);
 }
 
-static void emit_media_events(struct api_call *c, const struct participant_rec *p,
-                              const struct participant_media *before)
+void participants_emit_media_events(struct api_call *c, const struct participant_rec *p,
+                                    const struct participant_media *before)
 {
     const char *ev[PARTICIPANT_EVENTS_MAX];
     size_t n = participant_change_events(before, &p->media, ev, PARTICIPANT_EVENTS_MAX);
@@ -250,29 +265,8 @@ static void emit_media_events(struct api_call *c, const struct participant_rec *
                   json_pack("{s:s}", "identity", p->identity));
 }
 
-// Marks p gone with status and records event (data taken); frees the seat. Call in a tx.
-static int depart(struct api_call *c, struct participant_rec *p, participant_status st,
-                  const char *event, json_t *data)
-{
-    bool was_present = participant_is_present(participants_status(p));
-    set_status(p, st);
-    p->left_at = c->now_ms;
-    p->media.speaking = false;
-    int err = c->st->participants->update(c->st, p);
-    if (!err && was_present)
-        err = sessions_note_leave(c, p->room_id, p->session_id);
-    if (!err) {
-        json_object_set_new(data, "identity", json_string(p->identity));
-        api_event(c, event, p->room_id, p->session_id, p->id, data);
-    } else
-        json_decref(data);
-    return err;
-}
-
-// Checks one more seat in s, whose participant_count was read in this transaction; 0, or -1
-// after answering 409 room_full.
-static int check_capacity(struct api_call *c, const struct room_rec *room,
-                          const struct session_rec *s)
+int participants_check_capacity(struct api_call *c, const struct room_rec *room,
+                                const struct session_rec *s)
 {
     if (room_check_capacity(type_of(room), room->max_participants, s->participant_count) == 0)
         return 0;
@@ -376,7 +370,7 @@ static int check_join_media(struct api_call *c, const struct room_rec *room, str
     const char *reason = "not allowed";
     int err = participant_check_change(&ctx, ch, &reason);
     if (err)
-        answer_refusal(c, err, reason, "media");
+        participants_answer_refusal(c, err, reason, "media", "conflict");
     return err ? -1 : 0;
 }
 
@@ -403,7 +397,7 @@ static int build_joiner(struct api_call *c, const json_t *b, const struct room_r
     snprintf(p->email, sizeof p->email, "%s", body_str(b, "email", ""));
     snprintf(p->kind, sizeof p->kind, "%s",
              token && c->who.grants.recorder ? "recorder" : body_str(b, "kind", "user"));
-    set_role(p, r);
+    participants_set_role(p, r);
     p->permissions = rooms_permissions(room, r, p->identity);
     participant_media_init(&p->media);
     p->recording_consent = body_bool(b, "recording_consent", 0);
@@ -412,7 +406,7 @@ static int build_joiner(struct api_call *c, const json_t *b, const struct room_r
     if (body_has(b, "metadata"))
         p->metadata = json_dumps(json_object_get(b, "metadata"), JSON_COMPACT | JSON_SORT_KEYS);
     j->waiting = room->waiting_room && r != ROLE_HOST && r != ROLE_CO_HOST;
-    set_status(p, j->waiting ? PARTICIPANT_WAITING : PARTICIPANT_CONNECTED);
+    participants_set_status(p, j->waiting ? PARTICIPANT_WAITING : PARTICIPANT_CONNECTED);
     p->joined_at = j->waiting ? 0 : c->now_ms;
     p->last_seen = p->created_at = c->now_ms;
     return read_join_media(c, b, j) || check_join_media(c, room, j) ? -1 : 0;
@@ -428,7 +422,7 @@ static int rejoin(struct api_call *c, const json_t *b, struct participant_rec *o
     old->last_seen = c->now_ms;
     bool restored = participants_status(old) == PARTICIPANT_RECONNECTING;
     if (restored)
-        set_status(old, PARTICIPANT_CONNECTED);
+        participants_set_status(old, PARTICIPANT_CONNECTED);
     int err = c->st->participants->update(c->st, old);
     if (!err && restored)
         api_event(c, "connection.restored", old->room_id, old->session_id, old->id,
@@ -452,7 +446,7 @@ static int seat(struct api_call *c, struct joiner *j, struct session_rec *s)
               p->session_id, p->id,
               json_pack("{s:s, s:s, s:s, s:s}", "identity", p->identity, "name", p->name, "role",
                         p->role, "kind", p->kind));
-    emit_media_events(c, p, &before);
+    participants_emit_media_events(c, p, &before);
     return 0;
 }
 
@@ -477,7 +471,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         if ((err = api_tx_end(c, rejoin(c, b, &old))))
             api_fail(c, err, "participant");
         else
-            answer_participant(c, 200, &old);
+            participants_answer(c, 200, &old);
         participant_rec_fini(&old);
         return;
     }
@@ -486,7 +480,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         api_fail(c, err, "participant");
         return;
     }
-    if (!j->waiting && check_capacity(c, room, &s)) {
+    if (!j->waiting && participants_check_capacity(c, room, &s)) {
         c->st->ops->rollback(c->st);
         return;
     }
@@ -495,7 +489,7 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         return;
     }
     snprintf(c->resp->location, sizeof c->resp->location, "/v1/participants/%s", j->p.id);
-    answer_participant(c, 201, &j->p);
+    participants_answer(c, 201, &j->p);
 }
 
 static void participant_join(struct api_call *c)
@@ -508,7 +502,7 @@ static void participant_join(struct api_call *c)
         return;
     struct room_rec room = {0};
     struct joiner j = {0};
-    if (load_room(c, room_id, &room) == 0 && check_token_joiner(c, b, &room) == 0 &&
+    if (participants_load_room(c, room_id, &room) == 0 && check_token_joiner(c, b, &room) == 0 &&
         build_joiner(c, b, &room, &j) == 0)
         join_in_tx(c, b, &room, &j);
     participant_rec_fini(&j.p);
@@ -523,7 +517,7 @@ static void participant_get(struct api_call *c)
     struct participant_rec p;
     if (participants_load(c, 0, &p))
         return;
-    answer_participant(c, 200, &p);
+    participants_answer(c, 200, &p);
     participant_rec_fini(&p);
 }
 
@@ -577,7 +571,7 @@ static void room_participant_list(struct api_call *c)
     if (!(f.room_id = api_path_uuid(c, 0, "room_id")) || read_list_query(c, &f) ||
         api_query_uuid(c, "session_id", &f.session_id))
         return;
-    int err = load_room(c, f.room_id, &room);
+    int err = participants_load_room(c, f.room_id, &room);
     room_rec_fini(&room);
     if (err || check_wrong_room(c, f.room_id))
         return;
@@ -603,479 +597,6 @@ static void session_participant_list(struct api_call *c)
         api_fail(c, err, "session");
     else if (check_wrong_room(c, s.room_id) == 0)
         answer_list(c, &f);
-}
-
-// ---- leave, remove, heartbeat ----
-
-// A token may act only as its own participant for leave and heartbeat.
-static int check_self(struct api_call *c, const struct participant_rec *p)
-{
-    if (c->who.kind == CALLER_PARTICIPANT && strcmp(c->who.identity, p->identity)) {
-        api_error(c, 403, "forbidden", NULL, "a token may only act as its own participant");
-        return -1;
-    }
-    return 0;
-}
-
-static int check_not_gone(struct api_call *c, const struct participant_rec *p)
-{
-    if (participant_is_gone(participants_status(p))) {
-        api_error(c, 409, "conflict", NULL, "the participant already %s",
-                  strcmp(p->status, "left") == 0 ? "left" : "was removed or denied");
-        return -1;
-    }
-    return 0;
-}
-
-// Leave and heartbeat: an empty body, then the path's participant, who must be the caller's own
-// (for a token) and not gone. 0 with *p loaded (participant_rec_fini), or answered and -1.
-static int load_own_live(struct api_call *c, struct participant_rec *p)
-{
-    json_t *b = api_body(c, NULL, 0);
-    if (!b)
-        return -1;
-    json_decref(b);
-    if (participants_load(c, 0, p))
-        return -1;
-    if (check_self(c, p) == 0 && check_not_gone(c, p) == 0)
-        return 0;
-    participant_rec_fini(p);
-    return -1;
-}
-
-// Runs depart() in a transaction and answers with the participant.
-static void depart_and_answer(struct api_call *c, struct participant_rec *p, participant_status st,
-                              const char *event, json_t *data)
-{
-    int err = c->st->ops->begin(c->st);
-    if (err)
-        json_decref(data);
-    else
-        err = api_tx_end(c, depart(c, p, st, event, data));
-    if (err)
-        api_fail(c, err, "participant");
-    else
-        answer_participant(c, 200, p);
-}
-
-static void participant_leave(struct api_call *c)
-{
-    struct participant_rec p;
-    if (load_own_live(c, &p))
-        return;
-    depart_and_answer(c, &p, PARTICIPANT_LEFT, "participant.left",
-                      json_pack("{s:s}", "reason", "left"));
-    participant_rec_fini(&p);
-}
-
-static void participant_remove(struct api_call *c)
-{
-    json_t *b = api_body(c, remove_fields, sizeof remove_fields / sizeof remove_fields[0]);
-    if (!b)
-        return;
-    struct participant_rec p;
-    struct participant_actor actor;
-    bool is_self;
-    if (participants_load(c, 0, &p)) {
-        json_decref(b);
-        return;
-    }
-    if (participants_actor(c, &p, &actor, &is_self) == 0) {
-        const char *reason = "not allowed";
-        int err = participant_check_remove(&actor, is_self, participants_role(&p),
-                                           participants_status(&p), &reason);
-        if (err)
-            answer_refusal(c, err, reason, NULL);
-        else
-            depart_and_answer(
-                c, &p, PARTICIPANT_REMOVED, "participant.removed",
-                json_pack("{s:s, s:s}", "reason", body_str(b, "reason", ""), "by",
-                          c->who.kind == CALLER_PARTICIPANT ? c->who.identity : "server"));
-    }
-    participant_rec_fini(&p);
-    json_decref(b);
-}
-
-static void participant_heartbeat(struct api_call *c)
-{
-    struct participant_rec p;
-    if (load_own_live(c, &p))
-        return;
-    bool restored = participants_status(&p) == PARTICIPANT_RECONNECTING;
-    p.last_seen = c->now_ms;
-    if (restored)
-        set_status(&p, PARTICIPANT_CONNECTED);
-    int err = restored ? c->st->participants->update(c->st, &p)
-                       : c->st->participants->touch(c->st, p.id, c->now_ms);
-    if (!err && restored)
-        api_event(c, "connection.restored", p.room_id, p.session_id, p.id,
-                  json_pack("{s:s}", "identity", p.identity));
-    if (err)
-        api_fail(c, err, "participant");
-    else
-        answer_participant(c, 200, &p);
-    participant_rec_fini(&p);
-}
-
-// ---- update (media, role, name, metadata) ----
-
-struct update_req {
-    struct participant_change media;
-    bool has_media, has_role, has_name, has_metadata;
-    role new_role;
-};
-
-static void read_update(const json_t *b, struct update_req *u)
-{
-    struct participant_change *m = &u->media;
-#define FLAG(f)                                                                                    \
-    if ((m->has_##f = body_has(b, #f)))                                                            \
-        m->f = body_bool(b, #f, 0);
-    FLAG(audio)
-    FLAG(video)
-    FLAG(screen_share)
-    FLAG(self_mute)
-    FLAG(self_deaf)
-    FLAG(server_mute)
-    FLAG(server_deaf)
-    FLAG(hand_raised)
-#undef FLAG
-    if ((m->has_volume = body_has(b, "volume")))
-        m->volume = (int)body_int(b, "volume", PARTICIPANT_VOLUME_DEFAULT);
-    u->has_media = m->has_audio || m->has_video || m->has_screen_share || m->has_self_mute ||
-                   m->has_self_deaf || m->has_server_mute || m->has_server_deaf ||
-                   m->has_hand_raised || m->has_volume;
-    u->has_role = body_has(b, "role") && role_parse(body_str(b, "role", ""), &u->new_role) == 0;
-    u->has_name = body_has(b, "name");
-    u->has_metadata = body_has(b, "metadata");
-}
-
-// Role changes need manage_room, or host/co_host, and rank over the target; nobody hands out
-// a role above their own. An api key may assign any role.
-static int check_role_change(struct api_call *c, const struct participant_actor *a, bool is_self,
-                             const struct participant_rec *p, role to)
-{
-    if (c->who.kind != CALLER_PARTICIPANT)
-        return 0;
-    const char *why = NULL;
-    if (!perm_has(a->perms, PERM_MANAGE_ROOM) && a->role != ROLE_HOST && a->role != ROLE_CO_HOST)
-        why = "manage_room permission or host/co_host role required to change roles";
-    else if (is_self || !role_outranks(a->role, participants_role(p)))
-        why = "cannot change the role of a participant of equal or higher role";
-    else if (role_rank(to) > role_rank(a->role))
-        why = "cannot grant a role above your own";
-    if (why)
-        api_error(c, 403, "forbidden", "role", "%s", why);
-    return why ? -1 : 0;
-}
-
-// Checks the whole update against the domain; 0 or answered (-1).
-static int check_update(struct api_call *c, const struct update_req *u,
-                        const struct participant_rec *p, const struct room_rec *room)
-{
-    struct participant_actor a;
-    bool is_self;
-    if (participants_actor(c, p, &a, &is_self))
-        return -1;
-    if (c->who.kind != CALLER_PARTICIPANT) {
-        // The server acts as the participant itself with moderation powers on top, so the
-        // participant's own limits (a viewer publishes nothing) still hold.
-        a.role = participants_role(p);
-        a.perms = p->permissions | PERM_MUTE_MEMBERS | PERM_DEAFEN_MEMBERS;
-        is_self = true;
-    }
-    if (u->has_media) {
-        struct participant_change_ctx ctx = {
-            .actor = a,
-            .target_role = participants_role(p),
-            .is_self = is_self,
-            .screen_share_allowed = room->screen_share_allowed,
-            .target_media = &p->media,
-        };
-        const char *reason = "not allowed";
-        int err = participant_check_change(&ctx, &u->media, &reason);
-        if (err) {
-            answer_refusal(c, err, reason, NULL);
-            return -1;
-        }
-    }
-    if (u->has_role && check_role_change(c, &a, is_self, p, u->new_role))
-        return -1;
-    if ((u->has_name || u->has_metadata) && !is_self) {
-        api_error(c, 403, "forbidden", u->has_name ? "name" : "metadata",
-                  "only the participant can change its name or metadata");
-        return -1;
-    }
-    return 0;
-}
-
-// A new role recomputes permissions; media the new role may not publish is switched off.
-static void apply_role(struct participant_rec *p, const struct room_rec *room, role to)
-{
-    set_role(p, to);
-    p->permissions = rooms_permissions(room, to, p->identity);
-    bool viewer = to == ROLE_VIEWER;
-    if (viewer || !perm_has(p->permissions, PERM_SPEAK))
-        p->media.audio = false;
-    if (viewer || !perm_has(p->permissions, PERM_VIDEO))
-        p->media.video = false;
-    if (viewer || !perm_has(p->permissions, PERM_STREAM))
-        p->media.screen_share = false;
-}
-
-static int apply_update(struct api_call *c, const json_t *b, const struct update_req *u,
-                        struct participant_rec *p, const struct room_rec *room)
-{
-    struct participant_media before = p->media;
-    role from = participants_role(p);
-    participant_apply_change(&p->media, &u->media);
-    if (u->has_role && u->new_role != from)
-        apply_role(p, room, u->new_role);
-    if (u->has_name)
-        snprintf(p->name, sizeof p->name, "%s", body_str(b, "name", p->name));
-    if (u->has_metadata) {
-        free(p->metadata);
-        p->metadata = json_dumps(json_object_get(b, "metadata"), JSON_COMPACT | JSON_SORT_KEYS);
-    }
-    int err = c->st->ops->begin(c->st);
-    if (err || (err = c->st->participants->update(c->st, p)))
-        return api_tx_end(c, err);
-    if (u->has_role && u->new_role != from)
-        api_event(c, "participant.role_changed", p->room_id, p->session_id, p->id,
-                  json_pack("{s:s, s:s, s:s}", "identity", p->identity, "from", role_name(from),
-                            "to", p->role));
-    emit_media_events(c, p, &before);
-    if (u->has_name || u->has_metadata || (u->media.has_volume && before.volume != p->media.volume))
-        api_event(c, "participant.updated", p->room_id, p->session_id, p->id,
-                  json_pack("{s:s, s:b, s:b, s:i}", "identity", p->identity, "name", u->has_name,
-                            "metadata", u->has_metadata, "volume", p->media.volume));
-    return api_tx_end(c, 0);
-}
-
-static void participant_update(struct api_call *c)
-{
-    json_t *b = api_body(c, update_fields, sizeof update_fields / sizeof update_fields[0]);
-    if (!b)
-        return;
-    struct update_req u = {0};
-    read_update(b, &u);
-    struct participant_rec p;
-    struct room_rec room = {0};
-    if (!u.has_media && !u.has_role && !u.has_name && !u.has_metadata) {
-        api_error(c, 400, "invalid_value", NULL, "no change requested");
-    } else if (participants_load(c, 0, &p) == 0) {
-        if (check_not_gone(c, &p) == 0 && load_room(c, p.room_id, &room) == 0 &&
-            check_update(c, &u, &p, &room) == 0) {
-            int err = apply_update(c, b, &u, &p, &room);
-            if (err)
-                api_fail(c, err, "participant");
-            else
-                answer_participant(c, 200, &p);
-        }
-        participant_rec_fini(&p);
-    }
-    room_rec_fini(&room);
-    json_decref(b);
-}
-
-// ---- waiting room ----
-
-static int admit(struct api_call *c, struct participant_rec *p, const struct room_rec *room)
-{
-    struct session_rec s;
-    int err = c->st->sessions->get(c->st, c->who.org_id, p->session_id, &s);
-    if (err)
-        return err;
-    if (check_capacity(c, room, &s))
-        return 1; // answered
-    set_status(p, PARTICIPANT_CONNECTED);
-    p->joined_at = p->last_seen = c->now_ms;
-    err = c->st->participants->update(c->st, p);
-    if (!err)
-        err = sessions_note_join(c, &s, s.participant_count + 1);
-    if (!err) {
-        api_event(c, "participant.admitted", p->room_id, p->session_id, p->id,
-                  json_pack("{s:s}", "identity", p->identity));
-        api_event(c, "participant.joined", p->room_id, p->session_id, p->id,
-                  json_pack("{s:s, s:s, s:s, s:s}", "identity", p->identity, "name", p->name,
-                            "role", p->role, "kind", p->kind));
-    }
-    return err;
-}
-
-static void decide(struct api_call *c, bool admitting)
-{
-    json_t *b = api_body(c, NULL, 0);
-    if (!b)
-        return;
-    json_decref(b);
-    struct participant_rec p;
-    struct participant_actor a;
-    struct room_rec room = {0};
-    bool is_self;
-    if (participants_load(c, 0, &p))
-        return;
-    const char *reason = "not allowed";
-    int err = 0;
-    if (participants_actor(c, &p, &a, &is_self) == 0 && load_room(c, p.room_id, &room) == 0) {
-        if ((err = participant_check_admit(a.role, participants_status(&p), &reason)))
-            answer_refusal(c, err, reason, NULL);
-        else if (!admitting)
-            depart_and_answer(c, &p, PARTICIPANT_DENIED, "participant.denied", json_object());
-        else if ((err = c->st->ops->begin(c->st)) == 0 && (err = admit(c, &p, &room)) == 1)
-            c->st->ops->rollback(c->st);
-        else if ((err = api_tx_end(c, err)))
-            api_fail(c, err, "participant");
-        else
-            answer_participant(c, 200, &p);
-    }
-    room_rec_fini(&room);
-    participant_rec_fini(&p);
-}
-
-static void participant_admit(struct api_call *c)
-{
-    decide(c, true);
-}
-
-static void participant_deny(struct api_call *c)
-{
-    decide(c, false);
-}
-
-// ---- move ----
-
-// The moved participant's seat in the destination, carrying identity, name, role and details.
-static void moved_copy(const struct participant_rec *src, const struct room_rec *dest,
-                       const char *session_id, int64_t now, struct participant_rec *out)
-{
-    *out = *src;
-    out->metadata = src->metadata ? xstrdup(src->metadata) : NULL;
-    uuid_new_v7(out->id, now);
-    snprintf(out->room_id, sizeof out->room_id, "%s", dest->id);
-    snprintf(out->session_id, sizeof out->session_id, "%s", session_id);
-    out->permissions = rooms_permissions(dest, participants_role(src), src->identity);
-    participant_media_init(&out->media);
-    set_status(out, PARTICIPANT_CONNECTED);
-    out->joined_at = out->last_seen = out->created_at = now;
-    out->left_at = 0;
-}
-
-// Seats p in dest (its live or a new session), then records p leaving its room; in a tx.
-// 0 with *out filled, 1 when answered, or a VOX_E* code.
-static int move_in_tx(struct api_call *c, struct participant_rec *p, const struct room_rec *dest,
-                      struct participant_rec *out, int *status)
-{
-    struct session_rec s;
-    int err;
-    if (sessions_for_join(c, dest, &s))
-        return 1;
-    err = c->st->participants->find_active(c->st, c->who.org_id, s.id, p->identity, out);
-    *status = 200;
-    if (err == VOX_ENOTFOUND) {
-        if (check_capacity(c, dest, &s))
-            return 1;
-        moved_copy(p, dest, s.id, c->now_ms, out);
-        err = c->st->participants->create(c->st, out);
-        if (!err)
-            err = sessions_note_join(c, &s, s.participant_count + 1);
-        *status = 201;
-    }
-    if (!err)
-        err = depart(c, p, PARTICIPANT_LEFT, "participant.moved",
-                     json_pack("{s:s, s:s}", "to_room", dest->id, "to_participant", out->id));
-    if (!err && *status == 201)
-        api_event(c, "participant.joined", out->room_id, out->session_id, out->id,
-                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "identity", out->identity, "name",
-                            out->name, "role", out->role, "kind", out->kind, "moved_from",
-                            p->room_id));
-    return err;
-}
-
-static int check_move(struct api_call *c, const struct participant_rec *p,
-                      const struct room_rec *dest)
-{
-    struct participant_actor a;
-    bool is_self;
-    if (participants_actor(c, p, &a, &is_self))
-        return -1;
-    if (strcmp(dest->id, p->room_id) == 0) {
-        api_error(c, 400, "invalid_value", "room_id", "the participant is already in this room");
-        return -1;
-    }
-    const char *reason = "not allowed";
-    role r = participants_role(p);
-    int err =
-        participant_check_move(&a, is_self, r, rooms_permissions(dest, r, p->identity), &reason);
-    if (err)
-        answer_refusal(c, err, reason, NULL);
-    return err ? -1 : 0;
-}
-
-static void participant_move(struct api_call *c)
-{
-    json_t *b = api_body(c, move_fields, sizeof move_fields / sizeof move_fields[0]);
-    if (!b)
-        return;
-    struct participant_rec p, out = {0};
-    struct room_rec dest = {0};
-    int status = 200;
-    if (participants_load(c, 0, &p)) {
-        json_decref(b);
-        return;
-    }
-    if (check_not_gone(c, &p) == 0 && load_room(c, body_str(b, "room_id", ""), &dest) == 0 &&
-        check_move(c, &p, &dest) == 0) {
-        int err = c->st->ops->begin(c->st);
-        if (!err && (err = move_in_tx(c, &p, &dest, &out, &status)) == 1)
-            c->st->ops->rollback(c->st);
-        else if ((err = api_tx_end(c, err)))
-            api_fail(c, err, "participant");
-        else
-            answer_participant(c, status, &out);
-    }
-    participant_rec_fini(&out);
-    participant_rec_fini(&p);
-    room_rec_fini(&dest);
-    json_decref(b);
-}
-
-// ---- presence ----
-
-// Moves idle participants of one status a step down: connected -> reconnecting (after the
-// presence timeout), reconnecting -> left (after twice the timeout).
-static void presence_step(struct api_call *c, participant_status from, int64_t idle_ms)
-{
-    struct participant_rec *v = NULL;
-    size_t n = 0;
-    int err = c->st->participants->list_idle(c->st, participant_status_name(from),
-                                             c->now_ms - idle_ms, PRESENCE_BATCH, &v, &n);
-    if (!err && n)
-        err = c->st->ops->begin(c->st);
-    for (size_t i = 0; !err && i < n; i++) {
-        snprintf(c->who.org_id, sizeof c->who.org_id, "%s", v[i].org_id);
-        if (from == PARTICIPANT_RECONNECTING) {
-            err = depart(c, &v[i], PARTICIPANT_LEFT, "participant.left",
-                         json_pack("{s:s}", "reason", "timeout"));
-            continue;
-        }
-        set_status(&v[i], PARTICIPANT_RECONNECTING);
-        if (!(err = c->st->participants->update(c->st, &v[i])))
-            api_event(c, "connection.lost", v[i].room_id, v[i].session_id, v[i].id,
-                      json_pack("{s:s}", "identity", v[i].identity));
-    }
-    if (n && api_tx_end(c, err))
-        log_error("presence update failed", "err=%s", vox_err_name(err));
-    participant_recs_free(v, n);
-}
-
-static void participants_tick(struct api_call *c)
-{
-    int64_t timeout_ms = (int64_t)c->cfg->presence_timeout_s * 1000;
-    if (timeout_ms <= 0)
-        return;
-    presence_step(c, PARTICIPANT_RECONNECTING, 2 * timeout_ms);
-    presence_step(c, PARTICIPANT_CONNECTED, timeout_ms);
 }
 
 static const struct api_route routes[] = {
@@ -1105,44 +626,44 @@ static const struct api_route routes[] = {
      NULL,
      0},
     {{HTTP_PATCH, "/v1/participants/{participant_id}"},
-     participant_update,
+     participants_state_update,
      AUTH_KEY_OR_USER,
      "Change a participant's media state, volume, role, name or metadata",
-     API_BODY(update_fields)},
+     API_BODY(participants_update_fields)},
     {{HTTP_POST, "/v1/participants/{participant_id}/leave"},
-     participant_leave,
+     participants_moves_leave,
      AUTH_KEY_OR_USER,
      "Leave (a token leaves as itself)",
      NULL,
      0},
     {{HTTP_POST, "/v1/participants/{participant_id}/remove"},
-     participant_remove,
+     participants_moves_remove,
      AUTH_KEY_OR_USER,
      "Remove (kick) a participant",
-     API_BODY(remove_fields)},
+     API_BODY(participants_remove_fields)},
     {{HTTP_POST, "/v1/participants/{participant_id}/admit"},
-     participant_admit,
+     participants_moves_admit,
      AUTH_KEY_OR_USER,
      "Admit a participant from the waiting room",
      NULL,
      0},
     {{HTTP_POST, "/v1/participants/{participant_id}/deny"},
-     participant_deny,
+     participants_moves_deny,
      AUTH_KEY_OR_USER,
      "Deny a participant in the waiting room",
      NULL,
      0},
     {{HTTP_POST, "/v1/participants/{participant_id}/move"},
-     participant_move,
+     participants_moves_move,
      AUTH_KEY_OR_USER,
      "Move a participant to another room of the org",
-     API_BODY(move_fields)},
+     API_BODY(participants_move_fields)},
     {{HTTP_POST, "/v1/participants/{participant_id}/heartbeat"},
-     participant_heartbeat,
+     participants_moves_heartbeat,
      AUTH_KEY_OR_USER,
      "Presence heartbeat (reconnecting -> connected)",
      NULL,
      0},
 };
 
-API_MODULE_TICK(api_participants_module, routes, participants_tick);
+API_MODULE_TICK(api_participants_module, routes, participants_moves_tick);

@@ -220,8 +220,11 @@ test('waiting room: guests wait, host admits or denies, others cannot admit', as
   assert.equal(denied.status, 200, denied.text);
   assert.equal(denied.body.status, 'denied');
   assert.ok((await eventTypes(o, g2.id)).includes('participant.denied'));
-  assertError(await as(hostAuth, 'POST', `/v1/participants/${g2.id}/admit`), 409, 'conflict');
-  assertError(await as(hostAuth, 'POST', `/v1/participants/${g1.id}/deny`), 409, 'conflict');
+  // Deciding again: a denied guest is gone, an admitted one is no longer waiting.
+  assertError(await as(hostAuth, 'POST', `/v1/participants/${g2.id}/admit`), 409, 'participant_gone');
+  assertError(await as(hostAuth, 'POST', `/v1/participants/${g2.id}/deny`), 409, 'participant_gone');
+  assertError(await as(hostAuth, 'POST', `/v1/participants/${g1.id}/deny`), 409, 'not_waiting');
+  assertError(await as(hostAuth, 'POST', `/v1/participants/${g1.id}/admit`), 409, 'not_waiting');
 
   // Capacity counts only seated participants, and admitting past it is room_full.
   const g3 = await joined(o, room.id, { identity: 'g3' });
@@ -339,9 +342,9 @@ test('remove: by api key, by a moderator token, refusals, and twice is 409', asy
 
   r = await o.req('POST', `/v1/participants/${p2.id}/remove`);
   assert.equal(r.status, 200, r.text);
-  assertError(await o.req('POST', `/v1/participants/${p2.id}/remove`), 409, 'conflict');
+  assertError(await o.req('POST', `/v1/participants/${p2.id}/remove`), 409, 'participant_gone');
   // A removed participant's token cannot act any more.
-  assertError(await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { audio: true }), 409, 'conflict');
+  assertError(await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { audio: true }), 409, 'participant_gone');
   assert.deepEqual((await list(o, room.id, 'status=removed')).map((p) => p.identity).sort(), ['p2', 'part']);
 });
 
@@ -359,8 +362,10 @@ test('leave: self by token, not someone else, twice is 409', async () => {
   assert.ok(r.body.left_at);
   const ev = (await events(o, `participant_id=${a.id}&type=participant.left`))[0];
   assert.equal(ev.data.reason, 'left');
-  assertError(await as(aAuth, 'POST', `/v1/participants/${a.id}/leave`), 409, 'conflict');
-  assertError(await o.req('POST', `/v1/participants/${a.id}/heartbeat`), 409, 'conflict');
+  const twice = await as(aAuth, 'POST', `/v1/participants/${a.id}/leave`);
+  assertError(twice, 409, 'participant_gone');
+  assert.equal(twice.body.error.message, 'the participant already left');
+  assertError(await o.req('POST', `/v1/participants/${a.id}/heartbeat`), 409, 'participant_gone');
   // Joining again after leaving is a new participant in the same session.
   const again = await joined(o, room.id, {}, aAuth);
   assert.notEqual(again.id, a.id);
@@ -409,7 +414,7 @@ test('move: to another room of the org, with move_members, never to another org'
   const r2 = await o.req('POST', `/v1/participants/${p2.id}/move`, { room_id: c.id });
   assert.equal(r2.status, 201, r2.text);
   assert.equal(r2.body.role, 'moderator');
-  assertError(await o.req('POST', `/v1/participants/${p2.id}/move`, { room_id: b.id }), 409, 'conflict');
+  assertError(await o.req('POST', `/v1/participants/${p2.id}/move`, { room_id: b.id }), 409, 'participant_gone');
 });
 
 test('list filters, paging and the session route', async () => {

@@ -376,7 +376,7 @@ test('participant commands: join, list, get, update, heartbeat, move, remove, le
   assert.equal(w1.status, 'waiting');
   assert.notEqual((await okJson(['participant', 'admit', w1.id])).status, 'waiting');
   assert.equal((await okJson(['participant', 'deny', w2.id])).status, 'denied');
-  await serverError(['participant', 'admit', w2.id], 'conflict');
+  await serverError(['participant', 'admit', w2.id], 'participant_gone');
 });
 
 test('stage commands: request, requests, get, approve, deny, cancel, demote, add-moderator', async () => {
