@@ -32,7 +32,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
 FUZZ_BIN   := $(FUZZ_TARGETS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench clean
+.PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench chaos clean
 
 all: $(BUILD)/voxd $(BUILD)/voxctl
 
@@ -75,6 +75,11 @@ test: deps
 	@bash tests/run.sh
 
 check: test
+
+# Malformed HTTP/WebSocket traffic against the ASan build (CHAOS_SECONDS, CHAOS_SEED).
+chaos: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 OPT="-O1 -g" all
+	VOXD=$(CURDIR)/build-asan/voxd node --test tests/chaos/
 
 fuzz-libfuzzer:
 	@bash fuzz/build-libfuzzer.sh

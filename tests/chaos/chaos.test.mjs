@@ -3,7 +3,13 @@
 // methods, paths, headers, lengths, bodies, flipped bytes) and WebSocket sessions send good,
 // bad, truncated, oversized and non-text frames. voxd must keep answering /healthz and exit
 // cleanly with no sanitizer report. A seeded generator makes a failure replayable:
-// CHAOS_SEED=<seed printed on failure> node --test tests/ws/chaos.test.mjs
+// CHAOS_SEED=<seed printed on failure> node --test tests/chaos/chaos.test.mjs
+//
+// Run by `make chaos` (ASan build), not by `make test`: it still finds, about once in 25 runs,
+// a busy loop inside libwebsockets 4.1's buffered-input service (lws_service_do_ripe_rxflow
+// from its libuv idle handler) when a keep-alive client pipelines malformed requests while an
+// answer is held for the group commit; voxd keeps answering at 100 % CPU and then does not
+// exit on SIGTERM. Tracked as a known bug until fixed; it must come back into make test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
