@@ -21,6 +21,7 @@
 #include "store/rooms.h"
 #include "store/sessions.h"
 #include "store/store.h"
+#include "fixture.h"
 
 struct fx {
     char dir[32];
@@ -28,19 +29,10 @@ struct fx {
     store *s;
 };
 
-static void fx_path(struct fx *f, char *out, size_t cap, const char *suffix)
-{
-    snprintf(out, cap, "%s%s", f->path, suffix);
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/vox-store-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/vox.db", f->dir);
-    if (store_open_sqlite(f->path, &f->s) != 0)
+    if (fixture_open(f->dir, f->path, "/tmp/vox-store-XXXXXX", &f->s))
         return -1;
     *state = f;
     return 0;
@@ -49,14 +41,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    char p[80];
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        fx_path(f, p, sizeof p, suffixes[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    fixture_remove(f->s, f->dir, f->path);
     free(f);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "store/orgs.h"
 #include "store/rooms.h"
 #include "store/store.h"
+#include "fixture.h"
 
 struct fx {
     char dir[32];
@@ -29,11 +30,7 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/vox-tx-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/vox.db", f->dir);
-    if (store_open_sqlite(f->path, &f->s) != 0)
+    if (fixture_open(f->dir, f->path, "/tmp/vox-tx-XXXXXX", &f->s))
         return -1;
     *state = f;
     return 0;
@@ -42,14 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[80];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    fixture_remove(f->s, f->dir, f->path);
     free(f);
     return 0;
 }
