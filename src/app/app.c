@@ -71,6 +71,7 @@ static void on_flush(uv_check_t *h)
 {
     struct app *a = h->data;
     api_flush(a->api);
+    http_server_flush(a->http);
 }
 
 static void on_signal(uv_signal_t *h, int signum)

@@ -10,8 +10,11 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+struct conn;
+
 struct http_server {
     struct lws_context *ctx;
+    struct conn *held; // connections whose answer waits for the batch commit
     struct http_server_config cfg;
     void *foreign_loops[1];
 };
@@ -53,6 +56,8 @@ struct conn {
     uint64_t pending_token;
     int has_pending;
     int pending_close;
+    struct lws *wsi;                    // for writing the held answer later
+    struct conn *held_next, *held_prev; // in http_server.held while has_pending
 };
 
 static const struct {
@@ -159,8 +164,13 @@ static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
         c->pending_token = token;
         c->pending_close = must_close;
         c->has_pending = 1;
-        lws_callback_on_writable(wsi);
-        return 0;
+        c->wsi = wsi;
+        c->held_prev = NULL;
+        c->held_next = s->held;
+        if (s->held)
+            s->held->held_prev = c;
+        s->held = c;
+        return 0; // written by http_server_flush() once the batch has committed
     }
     int rc = write_response(wsi, c, &resp, must_close);
     sbuf_fini(&resp.body);
@@ -177,18 +187,37 @@ static void fail_response(http_resp *r)
                         "be stored\",\"field\":null}}");
 }
 
-static int on_writeable(struct lws *wsi, struct http_server *s, struct conn *c)
+static void unhold(struct http_server *s, struct conn *c)
 {
-    if (!c || !c->has_pending)
-        return 0;
-    http_resp r = c->pending;
-    int must_close = c->pending_close;
-    c->has_pending = 0;
-    if (s->cfg.commit && s->cfg.commit(s->cfg.user, c->pending_token))
-        fail_response(&r);
-    int rc = write_response(wsi, c, &r, must_close);
-    sbuf_fini(&r.body);
-    return rc;
+    if (c->held_prev)
+        c->held_prev->held_next = c->held_next;
+    else if (s->held == c)
+        s->held = c->held_next;
+    if (c->held_next)
+        c->held_next->held_prev = c->held_prev;
+    c->held_next = c->held_prev = NULL;
+}
+
+// Held answers are written here, from the loop's check phase right after the commit, not
+// from lws's writable callback: waiting a loop turn for that callback left lws holding a
+// pipelining client's next request, which its idle handler then retried on every turn (a
+// busy loop). lws buffers whatever part of a write the kernel does not take.
+void http_server_flush(http_server *s)
+{
+    while (s && s->held) {
+        struct conn *c = s->held;
+        unhold(s, c);
+        http_resp r = c->pending;
+        struct lws *wsi = c->wsi;
+        int must_close = c->pending_close;
+        c->has_pending = 0;
+        if (s->cfg.commit && s->cfg.commit(s->cfg.user, c->pending_token))
+            fail_response(&r);
+        // Outside a callback a -1 cannot close the connection; ask lws to drop it instead.
+        if (write_response(wsi, c, &r, must_close))
+            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        sbuf_fini(&r.body);
+    }
 }
 
 static int on_http(struct lws *wsi, struct http_server *s, struct conn *c, const char *uri)
@@ -418,7 +447,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
         c->expect_body = 0;
         return dispatch(wsi, s, c);
     case LWS_CALLBACK_HTTP_WRITEABLE:
-        return on_writeable(wsi, s, c);
+        return 0;
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
         return ws_filter(wsi, s, c);
     case LWS_CALLBACK_ESTABLISHED:
@@ -434,8 +463,10 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
     case LWS_CALLBACK_CLOSED_HTTP:
         if (c) {
             sbuf_fini(&c->body);
-            if (c->has_pending)
+            if (c->has_pending) {
+                unhold(s, c);
                 sbuf_fini(&c->pending.body);
+            }
             c->has_pending = 0;
         }
         return 0;

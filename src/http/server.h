@@ -13,9 +13,9 @@ typedef struct http_server http_server;
 typedef void (*http_dispatch_cb)(void *user, http_req *req, http_resp *resp);
 
 // Group commit hooks (both optional). After dispatch, defer() returns nonzero when the answer
-// depends on writes not yet durable; the server then holds the answer and, when the socket is
-// writable, calls commit(user, token) first: nonzero means those writes failed and the client
-// gets a 500 instead.
+// depends on writes not yet durable; the server then holds the answer until
+// http_server_flush(), which calls commit(user, token) first: nonzero means those writes
+// failed and the client gets a 500 instead.
 typedef uint64_t (*http_defer_cb)(void *user);
 typedef int (*http_commit_cb)(void *user, uint64_t token);
 
@@ -47,6 +47,10 @@ struct http_server_config {
     struct http_ws_handlers ws;
     void *user;
 };
+
+// Writes the answers that waited for the batch commit (call right after committing, once per
+// loop iteration). Safe on NULL.
+void http_server_flush(http_server *s);
 
 // Queues a text message; messages go out in order. A connection whose queue passes 4 MiB is
 // too slow to keep and is closed (4009).
