@@ -178,6 +178,16 @@ int sq_many_drop(int err, void **out, size_t *n)
     return err;
 }
 
+int sq_exec_by_id(store *s, const char *sql, const char *org_id, const char *id)
+{
+    sqlite3_stmt *st = sq_stmt(s, sql);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, id);
+    return sq_exec_one(s, st);
+}
+
 int sq_one_by_id(store *s, const char *sql, const char *org_id, const char *id, sq_row_cb row,
                  void *out)
 {

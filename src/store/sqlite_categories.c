@@ -105,12 +105,7 @@ static int cat_update(store *s, const struct category_rec *c)
 // The rooms' ON DELETE SET NULL foreign key uncategorizes them (foreign_keys is on).
 static int cat_remove(store *s, const char *org_id, const char *id)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_DELETE);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    return sq_exec_one(s, st);
+    return sq_exec_by_id(s, SQL_DELETE, org_id, id);
 }
 
 static int cat_channels(store *s, const char *org_id, int limit, struct category_channel **out,

@@ -41,6 +41,9 @@ int sq_many(store *s, sqlite3_stmt *st, int limit, size_t elem_size, sq_row_cb r
 // *n = 0 (for list ops that hand back nothing on failure); returns err.
 int sq_many_drop(int err, void **out, size_t *n);
 // Reads the single row of sql run with ?1 = org_id and ?2 = id (the by-id lookups).
+// Runs sql with ?1 = org_id and ?2 = id, expecting it to change one row (VOX_ENOTFOUND
+// otherwise): a delete or update of one org's row by id.
+int sq_exec_by_id(store *s, const char *sql, const char *org_id, const char *id);
 int sq_one_by_id(store *s, const char *sql, const char *org_id, const char *id, sq_row_cb row,
                  void *out);
 

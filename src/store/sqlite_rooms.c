@@ -128,12 +128,7 @@ static int room_update(store *s, const struct room_rec *r)
 
 static int room_remove(store *s, const char *org_id, const char *id)
 {
-    sqlite3_stmt *st = sq_stmt(s, SQL_DELETE);
-    if (!st)
-        return VOX_EIO;
-    sq_text(st, 1, org_id);
-    sq_text(st, 2, id);
-    return sq_exec_one(s, st);
+    return sq_exec_by_id(s, SQL_DELETE, org_id, id);
 }
 
 const struct store_room_ops sqlite_room_ops = {
