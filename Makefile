@@ -12,13 +12,13 @@
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
-PKGS    := libwebsockets libuv jansson sqlite3 libcrypto
+PKGS    := libuv jansson sqlite3 libssl libcrypto
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wimplicit-fallthrough -Werror
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -MMD -MP $(EXTRA_CFLAGS) \
            -DVOX_WEB_DIR='"$(CURDIR)/web"'
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lwslay -lpthread -lm
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined

@@ -173,8 +173,6 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
     } else if (r == ROUTER_BAD_METHOD) {
         api_error(&c, 405, "method_not_allowed", NULL, "%s is not allowed here; use %s",
                   http_method_name(req->method), resp->allow);
-    } else if (req->body_too_large) {
-        api_error(&c, 400, "body_too_large", NULL, "request body exceeds %d bytes", HTTP_MAX_BODY);
     } else if (auth_check(&c, route->auth) == 0) {
         run_handler(&c, route);
     }

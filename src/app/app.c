@@ -150,7 +150,12 @@ int app_run(const struct app_config *cfg)
                                              .ws_open = rtc_ws_open,
                                              .ws_message = rtc_ws_message,
                                              .ws_closed = rtc_ws_closed},
-                                      .user = a.api};
+                                      .user = a.api,
+                                      .header_timeout_s = cfg->header_timeout_s,
+                                      .idle_timeout_s = cfg->idle_timeout_s,
+                                      .cors_origins = cfg->cors_origin,
+                                      .tls_cert = cfg->tls_cert,
+                                      .tls_key = cfg->tls_key};
     if (http_server_new(&a.loop, &hcfg, &a.http)) {
         log_error("cannot listen", "host=%s port=%d", cfg->listen_host, cfg->listen_port);
         api_free(a.api);
@@ -169,8 +174,9 @@ int app_run(const struct app_config *cfg)
     uv_timer_init(&a.loop, &a.tick);
     a.tick.data = &a;
     uv_timer_start(&a.tick, on_tick, 1000, 1000);
-    log_info("voxd listening", "addr=http://%s:%d data_dir=%s admin=%s", cfg->listen_host,
-             cfg->listen_port, cfg->data_dir, cfg->admin_token[0] ? "on" : "off");
+    log_info("voxd listening", "addr=%s://%s:%d data_dir=%s admin=%s",
+             cfg->tls_cert[0] ? "https" : "http", cfg->listen_host, cfg->listen_port, cfg->data_dir,
+             cfg->admin_token[0] ? "on" : "off");
 
     uv_run(&a.loop, UV_RUN_DEFAULT);
     http_server_free(a.http);

@@ -51,6 +51,15 @@ static const struct opt opts[] = {
      "directory served at / (browser SDK, demo app; default: the source tree's web/)"},
     {"dev", "VOX_DEV", INT(dev), 0, 1,
      "1 = dev mode: POST /dev/token mints tokens without a key (loopback only) (0)"},
+    {"header-timeout", "VOX_HEADER_TIMEOUT", INT(header_timeout_s), 1, 3600,
+     "seconds a request may take to arrive whole, from its first byte; then 408 (10)"},
+    {"idle-timeout", "VOX_IDLE_TIMEOUT", INT(idle_timeout_s), 1, 86400,
+     "seconds an idle keep-alive connection is kept open (60)"},
+    {"cors-origin", "VOX_CORS_ORIGIN", STR(cors_origin), 0, 0,
+     "comma-separated Origins allowed to call the API from a browser, or * (default: none)"},
+    {"tls-cert", "VOX_TLS_CERT", STR(tls_cert), 0, 0,
+     "PEM certificate chain: serve HTTPS and WSS (needs --tls-key)"},
+    {"tls-key", "VOX_TLS_KEY", STR(tls_key), 0, 0, "PEM private key for --tls-cert"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -68,6 +77,8 @@ static void defaults(struct app_config *c)
     c->empty_timeout_s = 30;
     c->token_max_ttl_s = 86400;
     c->join_timeout_s = 30;
+    c->header_timeout_s = 10;
+    c->idle_timeout_s = 60;
 #ifdef VOX_WEB_DIR
     snprintf(c->web_dir, sizeof c->web_dir, "%s", VOX_WEB_DIR);
 #endif

@@ -21,6 +21,11 @@ struct app_config {
     int join_timeout_s;
     char web_dir[512];
     int dev;
+    int header_timeout_s;
+    int idle_timeout_s;
+    char cors_origin[512];
+    char tls_cert[512];
+    char tls_key[512];
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// One HTTP request and its response as the API layer sees them, free of libwebsockets types.
+// One HTTP request and its response as the API layer sees them, free of wire details.
 #ifndef VOX_HTTP_HTTP_H
 #define VOX_HTTP_HTTP_H
 
@@ -39,8 +39,7 @@ typedef struct http_req {
     const char *content_type;  // Content-Type header or NULL
     const char *body;          // NUL-terminated, NULL if none
     size_t body_len;
-    int body_too_large; // the client sent more than HTTP_MAX_BODY
-    const char *route;  // matched route pattern (for metrics)
+    const char *route; // matched route pattern (for metrics)
 } http_req;
 
 typedef struct http_resp {

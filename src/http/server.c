@@ -1,180 +1,210 @@
 // SPDX-License-Identifier: MIT
-// libwebsockets glue: assembles a request (method, path, query, headers, body) in the
-// per-connection data, hands it to the dispatcher and writes the answer with keep-alive.
+// Connections on libuv TCP handles: reads go through http/h1.c one request at a time, answers
+// are written in request order (a held answer holds back the requests behind it), closes
+// are graceful (write, half-close, linger) so a refused client reads its answer.
 #include "http/server.h"
 
-#include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "http/response.h"
+#include "http/server_int.h"
+#include "http/target.h"
+#include "http/tls.h"
 
-struct conn;
+#define IN_HIGH_WATER  (256u << 10) // stop reading while this much input waits
+#define OUT_HIGH_WATER (1u << 20)   // or while this much output waits for the peer
+#define LINGER_MS      2000
 
-struct http_server {
-    struct lws_context *ctx;
-    struct conn *held; // connections whose answer waits for the batch commit
-    struct http_server_config cfg;
-    void *foreign_loops[1];
-};
-
-#define WS_MAX_QUEUED (4u << 20)
-
-struct ws_msg {
-    struct ws_msg *next;
-    size_t len;
-    uint8_t data[]; // LWS_PRE bytes of headroom, then the payload
-};
-
-struct http_ws {
-    struct lws *wsi;
-    struct http_server *s;
-    void *conn; // the handler's object
-    struct ws_msg *head, *tail;
-    size_t queued;
-    sbuf rx;
-    int rx_too_large;
-    int close_code;
-    int close_started;
-    char close_reason[64];
-};
-
-struct conn {
-    struct http_ws *ws; // set once the connection is a WebSocket
-    char path[1024];
-    char scratch[1024];
-    char query_buf[2048];
-    char auth[1024];
-    char ctype[128];
-    sbuf body;
-    http_req req;
-    int expect_body;
-    int close_after;
-    // An answer held until its writes are committed (group commit).
-    http_resp pending;
-    uint64_t pending_token;
-    int has_pending;
-    int pending_close;
-    struct lws *wsi;                    // for writing the held answer later
-    struct conn *held_next, *held_prev; // in http_server.held while has_pending
-};
-
-static const struct {
-    enum lws_token_indexes tok;
-    enum http_method m;
-} method_tokens[] = {
-    {WSI_TOKEN_GET_URI, HTTP_GET},         {WSI_TOKEN_POST_URI, HTTP_POST},
-    {WSI_TOKEN_PUT_URI, HTTP_PUT},         {WSI_TOKEN_PATCH_URI, HTTP_PATCH},
-    {WSI_TOKEN_DELETE_URI, HTTP_DELETE},   {WSI_TOKEN_HEAD_URI, HTTP_HEAD},
-    {WSI_TOKEN_OPTIONS_URI, HTTP_OPTIONS},
-};
-
-static int read_method(struct lws *wsi, enum http_method *m)
+int64_t server_now(struct http_server *s)
 {
-    for (size_t i = 0; i < sizeof method_tokens / sizeof method_tokens[0]; i++)
-        if (lws_hdr_total_length(wsi, method_tokens[i].tok) > 0) {
-            *m = method_tokens[i].m;
-            return 0;
-        }
-    return -1;
+    return (int64_t)uv_now(s->loop);
 }
 
-// Copies the decoded "k=v" query fragments into c->query_buf and points req->query at them.
-static void read_query(struct lws *wsi, struct conn *c)
+static void on_closed(uv_handle_t *h)
 {
-    char *p = c->query_buf;
-    char *end = c->query_buf + sizeof c->query_buf;
-    http_req *req = &c->req;
-    for (int i = 0; req->nquery < HTTP_MAX_QUERY && end - p > 1; i++) {
-        int n = lws_hdr_copy_fragment(wsi, p, (int)(end - p), WSI_TOKEN_HTTP_URI_ARGS, i);
-        if (n < 0)
+    struct conn *c = (struct conn *)h;
+    struct http_server *s = c->s;
+    h1_fini(&c->h1);
+    sbuf_fini(&c->in);
+    sbuf_fini(&c->out);
+    sbuf_fini(&c->wout);
+    sbuf_fini(&c->pending.body);
+    free(c->scratch);
+    tls_conn_free(c->tls);
+    free(c);
+    s->open_handles--;
+}
+
+static void unhold(struct conn *c)
+{
+    struct http_server *s = c->s;
+    if (!c->held)
+        return;
+    if (c->held_prev)
+        c->held_prev->held_next = c->held_next;
+    else
+        s->held = c->held_next;
+    if (c->held_next)
+        c->held_next->held_prev = c->held_prev;
+    c->held_next = c->held_prev = NULL;
+    c->held = 0;
+}
+
+static void unready(struct conn *c)
+{
+    if (!c->ready)
+        return;
+    for (struct conn **p = &c->s->ready; *p; p = &(*p)->ready_next)
+        if (*p == c) {
+            *p = c->ready_next;
             break;
-        char *eq = strchr(p, '=');
-        req->query[req->nquery].key = p;
-        req->query[req->nquery].value = eq ? eq + 1 : "";
-        if (eq)
-            *eq = '\0';
-        req->nquery++;
-        p += n + 1;
-    }
+        }
+    c->ready = 0;
 }
 
-static const char *read_header(struct lws *wsi, enum lws_token_indexes tok, char *buf, int cap)
+void conn_close(struct conn *c)
 {
-    if (lws_hdr_total_length(wsi, tok) <= 0)
-        return NULL;
-    if (lws_hdr_copy(wsi, buf, cap, tok) < 0)
-        return NULL;
-    return buf;
+    if (c->closing)
+        return;
+    c->closing = 1;
+    struct http_server *s = c->s;
+    unhold(c);
+    unready(c);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    if (c->ws)
+        ws_conn_closed(c);
+    uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
-static int write_response(struct lws *wsi, struct conn *c, http_resp *resp, int must_close)
-{
-    uint8_t hdr[LWS_PRE + 1024];
-    uint8_t *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr - 1;
-    size_t blen = c->req.method == HTTP_HEAD ? 0 : resp->body.len;
-    const char *ctype = resp->content_type ? resp->content_type : "application/json";
+static void start_reading(struct conn *c);
+static void process(struct conn *c);
 
-    if (lws_add_http_common_headers(wsi, (unsigned)resp->status, ctype, resp->body.len, &p, end))
-        return -1;
-    if (resp->allow[0] &&
-        lws_add_http_header_by_name(wsi, (const uint8_t *)"allow:", (const uint8_t *)resp->allow,
-                                    (int)strlen(resp->allow), &p, end))
-        return -1;
-    if (resp->location[0] && lws_add_http_header_by_name(
-                                 wsi, (const uint8_t *)"location:", (const uint8_t *)resp->location,
-                                 (int)strlen(resp->location), &p, end))
-        return -1;
-    if (lws_finalize_write_http_header(wsi, start, &p, end))
-        return -1;
-    if (blen) {
-        uint8_t stackbuf[LWS_PRE + 4096];
-        uint8_t *buf = blen <= 4096 ? stackbuf : xmalloc(LWS_PRE + blen);
-        memcpy(buf + LWS_PRE, resp->body.data, blen);
-        int w = lws_write(wsi, buf + LWS_PRE, blen, LWS_WRITE_HTTP_FINAL);
-        if (buf != stackbuf)
-            free(buf);
-        if (w < 0)
-            return -1;
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    struct conn *c = req->data;
+    (void)status;
+    if (c->closing)
+        return;
+    if (status < 0 || c->eof) {
+        conn_close(c);
+        return;
     }
-    if (must_close)
-        return -1;
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    // Linger: read and drop what the peer still sends until it closes, so its unread data
+    // does not make our kernel answer with a RST that would destroy our last answer.
+    c->linger = 1;
+    c->deadline_ms = server_now(c->s) + LINGER_MS;
+    start_reading(c);
 }
 
-// The per-connection data may be freed inside lws_http_transaction_completed() (lws drops
-// the protocol binding between keep-alive transactions), so nothing touches c after the
-// response is written.
-// The per-connection data may be freed inside lws_http_transaction_completed() (lws drops
-// the protocol binding between keep-alive transactions), so nothing touches c after the
-// response is written.
-static int dispatch(struct lws *wsi, struct http_server *s, struct conn *c)
+static void kick(struct conn *c);
+
+static void on_write(uv_write_t *req, int status)
 {
-    http_resp resp = {.status = 200};
-    sbuf_init(&resp.body);
-    c->req.body = c->body.len ? c->body.data : NULL;
-    c->req.body_len = c->body.len;
-    s->cfg.dispatch(s->cfg.user, &c->req, &resp);
-    sbuf_fini(&c->body);
-    int must_close = c->req.body_too_large || c->close_after;
-    uint64_t token = s->cfg.defer ? s->cfg.defer(s->cfg.user) : 0;
-    if (token) {
-        c->pending = resp;
-        c->pending_token = token;
-        c->pending_close = must_close;
-        c->has_pending = 1;
-        c->wsi = wsi;
-        c->held_prev = NULL;
-        c->held_next = s->held;
-        if (s->held)
-            s->held->held_prev = c;
-        s->held = c;
-        return 0; // written by http_server_flush() once the batch has committed
+    struct conn *c = req->data;
+    c->writing = 0;
+    sbuf_reset(&c->wout);
+    if (c->closing)
+        return;
+    if (status < 0) {
+        conn_close(c);
+        return;
     }
-    int rc = write_response(wsi, c, &resp, must_close);
-    sbuf_fini(&resp.body);
-    return rc;
+    kick(c);
+    if (c->writing)
+        return;
+    if (c->state == CONN_WS)
+        ws_after_write(c);
+    if (c->state == CONN_DRAINING && !c->shut) {
+        c->shut = 1;
+        c->sreq.data = c;
+        if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, on_shutdown))
+            conn_close(c);
+        return;
+    }
+    if (!c->reading && c->state != CONN_DRAINING)
+        process(c); // output drained: read again
+}
+
+// Starts a write of everything queued, unless one is in flight (then on_write calls again).
+static void kick(struct conn *c)
+{
+    if (c->writing || c->closing || c->out.len == 0)
+        return;
+    sbuf t = c->wout;
+    c->wout = c->out;
+    c->out = t;
+    uv_buf_t b = uv_buf_init(c->wout.data, (unsigned)c->wout.len);
+    c->wreq.data = c;
+    if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write)) {
+        conn_close(c);
+        return;
+    }
+    c->writing = 1;
+}
+
+void conn_send(struct conn *c, const void *data, size_t len)
+{
+    if (c->closing || c->shut)
+        return;
+    if (c->tls)
+        tls_conn_write(c->tls, data, len, &c->out);
+    else
+        sbuf_append(&c->out, data, len);
+    kick(c);
+}
+
+void conn_drain(struct conn *c)
+{
+    c->state = CONN_DRAINING;
+    unready(c);
+    if (c->tls)
+        tls_conn_shutdown(c->tls, &c->out);
+    if (!c->writing && c->out.len == 0) {
+        c->writing = 1; // reuse on_write's path to the half-close
+        c->wreq.data = c;
+        on_write(&c->wreq, 0);
+        return;
+    }
+    kick(c);
+}
+
+// ---- answers ----
+
+static void send_resp(struct conn *c, const http_resp *r, int head, int close)
+{
+    struct response_opts o = {.head = head, .close = close, .date = c->s->date};
+    o.cors = c->cors[0] ? c->cors : NULL;
+    sbuf wire;
+    sbuf_init(&wire);
+    response_write(&wire, r, &o);
+    conn_send(c, wire.data, wire.len);
+    sbuf_fini(&wire);
+    if (close)
+        conn_drain(c);
+}
+
+static void send_error(struct conn *c, int status, const char *code, const char *message, int close,
+                       const char *extra)
+{
+    struct response_opts o = {.close = close, .date = c->s->date, .extra = extra};
+    o.cors = c->cors[0] ? c->cors : NULL;
+    sbuf wire;
+    sbuf_init(&wire);
+    response_write_error(&wire, status, code, message, &o);
+    conn_send(c, wire.data, wire.len);
+    sbuf_fini(&wire);
+    if (close)
+        conn_drain(c);
 }
 
 static void fail_response(http_resp *r)
@@ -187,365 +217,451 @@ static void fail_response(http_resp *r)
                         "be stored\",\"field\":null}}");
 }
 
-static void unhold(struct http_server *s, struct conn *c)
+static void on_idle(uv_idle_t *h);
+
+static void mark_ready(struct conn *c)
 {
-    if (c->held_prev)
-        c->held_prev->held_next = c->held_next;
-    else if (s->held == c)
-        s->held = c->held_next;
-    if (c->held_next)
-        c->held_next->held_prev = c->held_prev;
-    c->held_next = c->held_prev = NULL;
+    struct http_server *s = c->s;
+    if (c->ready || c->closing)
+        return;
+    c->ready = 1;
+    c->ready_next = s->ready;
+    s->ready = c;
+    uv_idle_start(&s->idle, on_idle);
 }
 
-// Held answers are written here, from the loop's check phase right after the commit, not
-// from lws's writable callback: waiting a loop turn for that callback left lws holding a
-// pipelining client's next request, which its idle handler then retried on every turn (a
-// busy loop). lws buffers whatever part of a write the kernel does not take.
 void http_server_flush(http_server *s)
 {
     while (s && s->held) {
         struct conn *c = s->held;
-        unhold(s, c);
-        http_resp r = c->pending;
-        struct lws *wsi = c->wsi;
-        int must_close = c->pending_close;
-        c->has_pending = 0;
+        unhold(c);
         if (s->cfg.commit && s->cfg.commit(s->cfg.user, c->pending_token))
-            fail_response(&r);
-        // Outside a callback a -1 cannot close the connection; ask lws to drop it instead.
-        if (write_response(wsi, c, &r, must_close))
-            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        sbuf_fini(&r.body);
+            fail_response(&c->pending);
+        c->busy = 0;
+        send_resp(c, &c->pending, c->pending_head, c->pending_close);
+        sbuf_reset(&c->pending.body);
+        if (c->state == CONN_HTTP)
+            mark_ready(c); // requests behind the held one may wait in c->in
     }
 }
 
-static int on_http(struct lws *wsi, struct http_server *s, struct conn *c, const char *uri)
+// ---- requests ----
+
+static const struct {
+    const char *name;
+    enum http_method m;
+} methods[] = {
+    {"GET", HTTP_GET},       {"POST", HTTP_POST}, {"PUT", HTTP_PUT},         {"PATCH", HTTP_PATCH},
+    {"DELETE", HTTP_DELETE}, {"HEAD", HTTP_HEAD}, {"OPTIONS", HTTP_OPTIONS},
+};
+
+static int method_of(const char *name, enum http_method *m)
 {
-    memset(&c->req, 0, sizeof c->req);
-    sbuf_reset(&c->body);
-    c->close_after = 0;
-    if (read_method(wsi, &c->req.method) < 0)
-        return lws_return_http_status(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, NULL) ? -1 : 0;
-    snprintf(c->path, sizeof c->path, "%s", uri ? uri : "/");
-    c->req.path = c->path;
-    read_query(wsi, c);
-    c->req.authorization =
-        read_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->auth, (int)sizeof c->auth);
-    c->req.content_type =
-        read_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->ctype, (int)sizeof c->ctype);
-
-    char clen[32];
-    long long want = 0;
-    if (read_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, (int)sizeof clen))
-        want = atoll(clen);
-    else if (c->req.method == HTTP_POST || c->req.method == HTTP_PUT || c->req.method == HTTP_PATCH)
-        // lws 4.1 keeps waiting for a body after a POST without Content-Length, stalling the
-        // next request on a keep-alive connection; answer it (empty body) and close.
-        c->close_after = 1;
-    if (want > HTTP_MAX_BODY) {
-        c->req.body_too_large = 1;
-        return dispatch(wsi, s, c);
-    }
-    c->expect_body = want > 0;
-    if (c->expect_body)
-        return 0; // wait for LWS_CALLBACK_HTTP_BODY_COMPLETION
-    return dispatch(wsi, s, c);
-}
-
-static int on_body(struct conn *c, const void *in, size_t len)
-{
-    if (c->body.len + len > HTTP_MAX_BODY) {
-        c->req.body_too_large = 1;
-        return 0;
-    }
-    sbuf_append(&c->body, in, len);
-    return 0;
-}
-
-// ---- WebSocket ----
-
-static void ws_free_queue(struct http_ws *ws)
-{
-    for (struct ws_msg *m = ws->head, *next; m; m = next) {
-        next = m->next;
-        free(m);
-    }
-    ws->head = ws->tail = NULL;
-    ws->queued = 0;
-}
-
-void http_ws_send(http_ws *ws, const char *data, size_t len)
-{
-    if (ws->close_code)
-        return;
-    if (ws->queued + len > WS_MAX_QUEUED) {
-        log_warn("websocket too slow, closing", "queued=%zu", ws->queued);
-        ws_free_queue(ws);
-        http_ws_close(ws, 4009, "too slow");
-        return;
-    }
-    struct ws_msg *m = xmalloc(sizeof *m + LWS_PRE + len);
-    m->next = NULL;
-    m->len = len;
-    memcpy(m->data + LWS_PRE, data, len);
-    if (ws->tail)
-        ws->tail->next = m;
-    else
-        ws->head = m;
-    ws->tail = m;
-    ws->queued += len;
-    lws_callback_on_writable(ws->wsi);
-}
-
-void http_ws_close(http_ws *ws, int code, const char *reason)
-{
-    if (ws->close_code)
-        return;
-    ws->close_code = code;
-    snprintf(ws->close_reason, sizeof ws->close_reason, "%s", reason ? reason : "");
-    lws_callback_on_writable(ws->wsi);
-}
-
-// One message per writable callback, as lws requires; then the close once the queue is empty.
-static int ws_writeable(struct http_ws *ws)
-{
-    struct ws_msg *m = ws->head;
-    if (m) {
-        ws->head = m->next;
-        if (!ws->head)
-            ws->tail = NULL;
-        ws->queued -= m->len;
-        int w = lws_write(ws->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
-        free(m);
-        if (w < 0)
-            return -1;
-        if (ws->head || ws->close_code)
-            lws_callback_on_writable(ws->wsi);
-        return 0;
-    }
-    if (ws->close_code && !ws->close_started) {
-        // lws 4.1 drops the connection without a close frame when a writable callback sets
-        // lws_close_reason() and returns -1 (its service loop closes before its own writable
-        // turn), so the frame is written here with the write type lws uses internally (4,
-        // "handled by lws_close_reason" in lws-write.h) and then the connection is closed.
-        ws->close_started = 1;
-        uint8_t frame[LWS_PRE + 2 + sizeof ws->close_reason];
-        uint8_t *p = frame + LWS_PRE;
-        size_t rl = strlen(ws->close_reason);
-        p[0] = (uint8_t)(ws->close_code >> 8);
-        p[1] = (uint8_t)(ws->close_code & 0xff);
-        memcpy(p + 2, ws->close_reason, rl);
-        lws_write(ws->wsi, p, 2 + rl, (enum lws_write_protocol)4);
-        // Linger: closing now, with the peer's unread frames still queued, would make the
-        // kernel send RST and the peer lose what it had not read yet (our close frame
-        // included). Input is discarded until the peer's close arrives or 3 s pass.
-        lws_set_timeout(ws->wsi, PENDING_TIMEOUT_CLOSE_ACK, 3);
-        return 0;
-    }
-    return 0;
-}
-
-// Reads the upgrade request's path, query and Authorization into c->req.
-static void ws_read_request(struct lws *wsi, struct conn *c)
-{
-    memset(&c->req, 0, sizeof c->req);
-    c->req.method = HTTP_GET;
-    if (lws_hdr_copy(wsi, c->path, (int)sizeof c->path, WSI_TOKEN_GET_URI) < 0)
-        c->path[0] = '\0';
-    c->req.path = c->path;
-    read_query(wsi, c);
-    c->req.authorization =
-        read_header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, c->auth, (int)sizeof c->auth);
-}
-
-// Refuses an upgrade with an HTTP answer the client can read.
-static int ws_refuse(struct lws *wsi, struct conn *c, int status, sbuf *body)
-{
-    http_resp resp = {.status = status, .content_type = "application/json"};
-    resp.body = *body;
-    write_response(wsi, c, &resp, 1);
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strcmp(methods[i].name, name) == 0) {
+            *m = methods[i].m;
+            return 0;
+        }
     return -1;
 }
 
-static int ws_filter(struct lws *wsi, struct http_server *s, struct conn *c)
+// Copies origin into c->cors when --cors-origin allows it.
+static void cors_match(struct conn *c, const char *origin)
 {
-    if (!s->cfg.ws.ws_check)
-        return -1;
-    ws_read_request(wsi, c);
-    sbuf refusal;
-    sbuf_init(&refusal);
-    int status = s->cfg.ws.ws_check(s->cfg.user, &c->req, &refusal);
-    int rc = status ? ws_refuse(wsi, c, status, &refusal) : 0;
-    sbuf_fini(&refusal);
-    return rc;
-}
-
-static int ws_established(struct lws *wsi, struct http_server *s, struct conn *c)
-{
-    struct http_ws *ws = xcalloc(1, sizeof *ws);
-    ws->wsi = wsi;
-    ws->s = s;
-    sbuf_init(&ws->rx);
-    c->ws = ws;
-    ws->conn = s->cfg.ws.ws_open(s->cfg.user, &c->req, ws);
-    return ws->conn ? 0 : -1;
-}
-
-static int ws_receive(struct lws *wsi, struct http_ws *ws, const void *in, size_t len)
-{
-    if (ws->close_started)
-        return 0; // lingering after our close frame: discard
-
-    if (!ws->rx_too_large) {
-        if (ws->rx.len + len > HTTP_WS_MAX_MESSAGE) {
-            ws->rx_too_large = 1;
-            sbuf_fini(&ws->rx);
-        } else {
-            sbuf_append(&ws->rx, in, len);
-        }
-    }
-    if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) > 0)
-        return 0;
-    struct http_server *s = ws->s;
-    int too_large = ws->rx_too_large;
-    ws->rx_too_large = 0;
-    s->cfg.ws.ws_message(s->cfg.user, ws->conn, too_large ? NULL : ws->rx.data,
-                         too_large ? 0 : ws->rx.len, too_large);
-    sbuf_reset(&ws->rx);
-    return 0;
-}
-
-static void ws_closed(struct conn *c)
-{
-    struct http_ws *ws = c->ws;
-    if (!ws)
+    const char *list = c->s->cfg.cors_origins;
+    c->cors[0] = '\0';
+    if (!list || !*list || !origin || strlen(origin) >= sizeof c->cors)
         return;
-    c->ws = NULL;
-    if (ws->conn)
-        ws->s->cfg.ws.ws_closed(ws->s->cfg.user, ws->conn);
-    ws_free_queue(ws);
-    sbuf_fini(&ws->rx);
-    free(ws);
-}
-
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                         size_t len)
-{
-    struct conn *c = user;
-    struct http_server *s = lws_context_user(lws_get_context(wsi));
-
-    switch (reason) {
-    case LWS_CALLBACK_HTTP:
-        return on_http(wsi, s, c, in);
-    case LWS_CALLBACK_HTTP_BODY:
-        return on_body(c, in, len);
-    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        // lws also reports completion for "Content-Length: 0", which was dispatched already.
-        if (!c->expect_body)
-            return 0;
-        c->expect_body = 0;
-        return dispatch(wsi, s, c);
-    case LWS_CALLBACK_HTTP_WRITEABLE:
-        return 0;
-    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return ws_filter(wsi, s, c);
-    case LWS_CALLBACK_ESTABLISHED:
-        return ws_established(wsi, s, c);
-    case LWS_CALLBACK_RECEIVE:
-        return c->ws ? ws_receive(wsi, c->ws, in, len) : -1;
-    case LWS_CALLBACK_SERVER_WRITEABLE:
-        return c->ws ? ws_writeable(c->ws) : 0;
-    case LWS_CALLBACK_CLOSED:
-        ws_closed(c);
-        return 0;
-    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-    case LWS_CALLBACK_CLOSED_HTTP:
-        if (c) {
-            sbuf_fini(&c->body);
-            if (c->has_pending) {
-                unhold(s, c);
-                sbuf_fini(&c->pending.body);
-            }
-            c->has_pending = 0;
+    size_t olen = strlen(origin);
+    for (const char *p = list; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        while (n && *p == ' ')
+            p++, n--;
+        while (n && p[n - 1] == ' ')
+            n--;
+        if ((n == 1 && *p == '*') || (n == olen && strncasecmp(p, origin, n) == 0)) {
+            memcpy(c->cors, origin, olen + 1);
+            return;
         }
-        return 0;
-    default:
-        return lws_callback_http_dummy(wsi, reason, user, in, len);
+        p += n;
+        while (*p == ' ' || *p == ',')
+            p++;
     }
 }
 
-static const struct lws_protocols protocols[] = {
-    {"http", callback_http, sizeof(struct conn), 0, 0, NULL, 0},
-    {NULL, NULL, 0, 0, 0, NULL, 0},
-};
-
-static void lws_log_emit(int level, const char *line)
+static void preflight(struct conn *c)
 {
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        n--;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < 500 ? n : 500), line);
-    log_write(level & LLL_ERR ? LOG_ERROR : LOG_WARN, "lws", "line=%s", buf);
+    http_resp r = {.status = 204};
+    sbuf_init(&r.body);
+    struct response_opts o = {.date = c->s->date, .cors = c->cors};
+    o.extra = "Access-Control-Allow-Methods: GET, HEAD, POST, PUT, PATCH, DELETE\r\n"
+              "Access-Control-Allow-Headers: Authorization, Content-Type\r\n"
+              "Access-Control-Max-Age: 600\r\n";
+    sbuf wire;
+    sbuf_init(&wire);
+    response_write(&wire, &r, &o);
+    conn_send(c, wire.data, wire.len);
+    sbuf_fini(&wire);
+}
+
+// Runs one whole request: refuses what cannot be routed, upgrades WebSockets, dispatches the
+// rest and writes or holds the answer.
+static void handle(struct conn *c)
+{
+    h1 *p = &c->h1;
+    struct http_server *s = c->s;
+    http_req req;
+    memset(&req, 0, sizeof req);
+    cors_match(c, h1_header(p, "origin", NULL));
+    if (method_of(p->method, &req.method)) {
+        send_error(c, 501, "method_not_implemented", "voxd does not implement this method", 1,
+                   NULL);
+        return;
+    }
+    size_t need = HTTP_TARGET_SCRATCH(p->target.len);
+    if (need > c->scratch_cap) {
+        c->scratch = xrealloc(c->scratch, need);
+        c->scratch_cap = need;
+    }
+    const char *code, *message;
+    if (http_target_parse(p->target.data, p->target.len, c->scratch, &req, &code, &message)) {
+        send_error(c, 400, code, message, p->upgrade || !p->keep_alive, NULL);
+        return;
+    }
+    req.authorization = h1_header(p, "authorization", NULL);
+    req.content_type = h1_header(p, "content-type", NULL);
+    if (p->upgrade && strcmp(req.path, "/v1/rtc") == 0) {
+        ws_upgrade(c, &req);
+        return;
+    }
+    if (req.method == HTTP_OPTIONS && c->cors[0] &&
+        h1_header(p, "access-control-request-method", NULL)) {
+        preflight(c);
+        if (!p->keep_alive)
+            conn_drain(c);
+        return;
+    }
+    int head = req.method == HTTP_HEAD;
+    if (head)
+        req.method = HTTP_GET; // same route, same headers; the body is left out when written
+    req.body = p->body.len ? p->body.data : NULL;
+    req.body_len = p->body.len;
+    http_resp resp = {.status = 200};
+    sbuf_init(&resp.body);
+    s->cfg.dispatch(s->cfg.user, &req, &resp);
+    // A request that asked to upgrade elsewhere leaves bytes we cannot read: close after it.
+    int close = !p->keep_alive || p->upgrade;
+    uint64_t token = s->cfg.defer ? s->cfg.defer(s->cfg.user) : 0;
+    if (!token) {
+        send_resp(c, &resp, head, close);
+        sbuf_fini(&resp.body);
+        return;
+    }
+    sbuf_fini(&c->pending.body);
+    c->pending = resp;
+    c->pending_token = token;
+    c->pending_head = head;
+    c->pending_close = close;
+    c->busy = 1;
+    c->held = 1;
+    c->held_prev = NULL;
+    c->held_next = s->held;
+    if (s->held)
+        s->held->held_prev = c;
+    s->held = c;
+}
+
+static void compact_input(struct conn *c)
+{
+    if (c->in_off == c->in.len) {
+        sbuf_reset(&c->in);
+        c->in_off = 0;
+    } else if (c->in_off > (64u << 10)) {
+        memmove(c->in.data, c->in.data + c->in_off, c->in.len - c->in_off);
+        c->in.len -= c->in_off;
+        c->in.data[c->in.len] = '\0';
+        c->in_off = 0;
+    }
+}
+
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf);
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+    struct conn *c = (struct conn *)h;
+    (void)hint;
+    *buf = uv_buf_init(c->s->rbuf, sizeof c->s->rbuf);
+}
+
+static void start_reading(struct conn *c)
+{
+    if (c->reading || c->closing || c->eof)
+        return;
+    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read)) {
+        conn_close(c);
+        return;
+    }
+    c->reading = 1;
+}
+
+static void stop_reading(struct conn *c)
+{
+    if (!c->reading)
+        return;
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+}
+
+// Goes over buffered input while requests can be answered in order.
+static void process_http(struct conn *c)
+{
+    while (c->state == CONN_HTTP && !c->busy && !c->closing) {
+        size_t used;
+        size_t avail = c->in.len - c->in_off;
+        enum h1_event ev = h1_feed(&c->h1, (const uint8_t *)c->in.data + c->in_off, avail, &used);
+        c->in_off += used;
+        if (ev == H1_MORE) {
+            if (used && !c->req_start_ms)
+                c->req_start_ms = server_now(c->s);
+            break;
+        }
+        if (ev == H1_ERROR) {
+            struct h1_error *e = &c->h1.err;
+            send_error(c, e->status, e->code, e->message, 1, NULL);
+            break;
+        }
+        if (ev == H1_HEADERS) {
+            static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+            conn_send(c, cont, sizeof cont - 1);
+            h1_resume(&c->h1);
+            continue;
+        }
+        c->req_start_ms = 0;
+        handle(c);
+        if (c->state == CONN_HTTP)
+            h1_next(&c->h1);
+        else
+            break; // upgraded or draining: h1 is done
+    }
+    compact_input(c);
+}
+
+static void process(struct conn *c)
+{
+    if (c->closing)
+        return;
+    if (c->state == CONN_HTTP)
+        process_http(c);
+    if (c->closing || c->state == CONN_DRAINING)
+        return;
+    if (c->state == CONN_HTTP && c->eof && !c->busy) {
+        conn_drain(c); // the peer is done sending and every whole request is answered
+        return;
+    }
+    size_t waiting_out = c->out.len + c->wout.len;
+    if (c->in.len - c->in_off > IN_HIGH_WATER || waiting_out > OUT_HIGH_WATER)
+        stop_reading(c);
+    else
+        start_reading(c);
+}
+
+static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
+{
+    struct conn *c = (struct conn *)st;
+    if (n == 0 || c->closing)
+        return;
+    if (n < 0) {
+        stop_reading(c);
+        c->eof = 1;
+        if (n != UV_EOF || c->linger || c->state != CONN_HTTP)
+            conn_close(c);
+        else
+            process(c);
+        return;
+    }
+    c->last_rx_ms = server_now(c->s);
+    if (c->linger || c->state == CONN_DRAINING)
+        return; // answered last already: drop
+    const uint8_t *data = (const uint8_t *)buf->base;
+    size_t len = (size_t)n;
+    sbuf plain;
+    if (c->tls) {
+        sbuf_init(&plain);
+        int rc = tls_conn_read(c->tls, data, len, &plain, &c->out);
+        kick(c);
+        if (rc < 0) {
+            sbuf_fini(&plain);
+            conn_close(c);
+            return;
+        }
+        data = (const uint8_t *)plain.data;
+        len = plain.len;
+    }
+    if (c->state == CONN_WS)
+        ws_feed(c, data, len);
+    else
+        sbuf_append(&c->in, data, len);
+    if (c->tls)
+        sbuf_fini(&plain);
+    process(c);
+}
+
+static void on_idle(uv_idle_t *h)
+{
+    struct http_server *s = h->data;
+    struct conn *list = s->ready;
+    s->ready = NULL;
+    uv_idle_stop(h);
+    while (list) {
+        struct conn *c = list;
+        list = c->ready_next;
+        c->ready = 0;
+        process(c);
+    }
+}
+
+static void on_connection(uv_stream_t *ls, int status)
+{
+    struct http_server *s = ls->data;
+    if (status < 0 || s->stopping)
+        return;
+    struct conn *c = xcalloc(1, sizeof *c);
+    c->s = s;
+    uv_tcp_init(s->loop, &c->tcp);
+    s->open_handles++;
+    if (uv_accept(ls, (uv_stream_t *)&c->tcp)) {
+        uv_close((uv_handle_t *)&c->tcp, on_closed);
+        return;
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    h1_init(&c->h1, HTTP_MAX_BODY);
+    sbuf_init(&c->in);
+    sbuf_init(&c->out);
+    sbuf_init(&c->wout);
+    sbuf_init(&c->pending.body);
+    c->last_rx_ms = server_now(s);
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    if (s->tls)
+        c->tls = tls_conn_new(s->tls);
+    start_reading(c);
+}
+
+// ---- timers ----
+
+static void sweep_conn(struct conn *c, int64_t now)
+{
+    struct http_server *s = c->s;
+    if (c->linger) {
+        if (now >= c->deadline_ms)
+            conn_close(c);
+        return;
+    }
+    if (c->state == CONN_WS) {
+        ws_sweep(c, now);
+        return;
+    }
+    if (c->state != CONN_HTTP || c->busy)
+        return;
+    if (c->req_start_ms && now - c->req_start_ms >= (int64_t)s->cfg.header_timeout_s * 1000) {
+        send_error(c, 408, "request_timeout", "the request did not arrive in time", 1, NULL);
+        return;
+    }
+    if (!c->req_start_ms && c->in_off == c->in.len && !c->writing &&
+        now - c->last_rx_ms >= (int64_t)s->cfg.idle_timeout_s * 1000)
+        conn_close(c);
+}
+
+static void update_date(struct http_server *s)
+{
+    response_date((long long)time(NULL), s->date);
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+    struct http_server *s = t->data;
+    int64_t now = server_now(s);
+    update_date(s);
+    for (struct conn *c = s->conns, *next; c; c = next) {
+        next = c->next;
+        sweep_conn(c, now);
+    }
+}
+
+// ---- lifecycle ----
+
+static void on_server_handle_closed(uv_handle_t *h)
+{
+    struct http_server *s = h->data;
+    s->open_handles--;
+}
+
+static int listen_on(struct http_server *s, const char *host, int port)
+{
+    struct sockaddr_storage ss;
+    int rc = strchr(host, ':') ? uv_ip6_addr(host, port, (struct sockaddr_in6 *)&ss)
+                               : uv_ip4_addr(host, port, (struct sockaddr_in *)&ss);
+    if (rc)
+        return rc;
+    rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&ss, 0);
+    if (!rc)
+        rc = uv_listen((uv_stream_t *)&s->listener, 511, on_connection);
+    return rc;
 }
 
 int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out)
 {
     struct http_server *s = xcalloc(1, sizeof *s);
+    s->loop = loop;
     s->cfg = *cfg;
-    s->foreign_loops[0] = loop;
-    lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
-
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protocols;
-    info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.foreign_loops = s->foreign_loops;
-    info.user = s;
-    info.pcontext = &s->ctx; // lws clears it when the context is finally gone
-    s->ctx = lws_create_context(&info);
-    if (!s->ctx) {
+    if (s->cfg.header_timeout_s <= 0)
+        s->cfg.header_timeout_s = 10;
+    if (s->cfg.idle_timeout_s <= 0)
+        s->cfg.idle_timeout_s = 60;
+    update_date(s);
+    if (cfg->tls_cert && *cfg->tls_cert && tls_ctx_new(cfg->tls_cert, cfg->tls_key, &s->tls)) {
         free(s);
         return -1;
     }
-    // The vhost is created explicitly so a failed bind is an error, not a log line.
-    info.port = cfg->port;
-    info.iface = cfg->host;
-    info.options = LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
-    info.max_http_header_data = 8192;
-    info.timeout_secs = 30;
-    info.keepalive_timeout = 60;
-    // lws pings a WebSocket idle for 20 s and drops one silent for 60 s.
-    static const lws_retry_bo_t idle_policy = {.secs_since_valid_ping = 20,
-                                               .secs_since_valid_hangup = 60};
-    info.retry_and_idle_policy = &idle_policy;
-    if (!lws_create_vhost(s->ctx, &info)) {
-        // Same two-step teardown as a normal stop; nothing else runs on the loop yet.
+    uv_tcp_init(loop, &s->listener);
+    uv_timer_init(loop, &s->sweep);
+    uv_idle_init(loop, &s->idle);
+    s->listener.data = s->sweep.data = s->idle.data = s;
+    s->open_handles = 3;
+    int rc = listen_on(s, cfg->host, cfg->port);
+    if (rc) {
+        log_error("cannot listen", "host=%s port=%d error=\"%s\"", cfg->host, cfg->port,
+                  uv_strerror(rc));
         http_server_stop(s);
-        uv_run(loop, UV_RUN_DEFAULT);
+        uv_run(loop, UV_RUN_NOWAIT);
         http_server_free(s);
         return -1;
     }
+    uv_timer_start(&s->sweep, on_sweep, 1000, 1000);
     *out = s;
     return 0;
 }
 
 void http_server_stop(http_server *s)
 {
-    if (s && s->ctx)
-        lws_context_destroy(s->ctx);
+    if (!s || s->stopping)
+        return;
+    s->stopping = 1;
+    uv_close((uv_handle_t *)&s->listener, on_server_handle_closed);
+    uv_close((uv_handle_t *)&s->sweep, on_server_handle_closed);
+    uv_close((uv_handle_t *)&s->idle, on_server_handle_closed);
+    while (s->conns)
+        conn_close(s->conns);
 }
 
 void http_server_free(http_server *s)
 {
     if (!s)
         return;
-    // With a foreign loop the first destroy (http_server_stop) closes connections and waits
-    // for the loop to close lws's handles; this second call, after the loop has stopped,
-    // frees what remains.
-    if (s->ctx)
-        lws_context_destroy(s->ctx);
+    ASSERT(s->open_handles == 0);
+    tls_ctx_free(s->tls);
     free(s);
 }

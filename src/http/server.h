@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// HTTP/1.1 server on libwebsockets, running on the caller's libuv loop.
+// HTTP/1.1 and WebSocket server on the caller's libuv loop: our own TCP handling, requests
+// read by http-parser (http/h1.c), WebSocket frames by wslay (http/ws.c).
 #ifndef VOX_HTTP_SERVER_H
 #define VOX_HTTP_SERVER_H
 
@@ -29,9 +30,11 @@ struct http_ws_handlers {
     int (*ws_check)(void *user, const http_req *req, sbuf *refusal);
     // The connection is open; returns the handler's per-connection object.
     void *(*ws_open)(void *user, const http_req *req, http_ws *ws);
-    // One whole text message (too_large: it exceeded HTTP_WS_MAX_MESSAGE and was dropped;
-    // data is NULL then).
+    // One whole text message, valid UTF-8, at most HTTP_WS_MAX_MESSAGE bytes (bigger ones
+    // close the connection with 1009 before reaching here; too_large is always 0).
     void (*ws_message)(void *user, void *conn, const char *data, size_t len, int too_large);
+    // A ping frame arrived (already answered with a pong): counts toward rate limits.
+    void (*ws_ping)(void *user, void *conn);
     // The connection is gone; conn and ws must not be used after this returns.
     void (*ws_closed)(void *user, void *conn);
 };
@@ -46,6 +49,10 @@ struct http_server_config {
     http_commit_cb commit;
     struct http_ws_handlers ws;
     void *user;
+    int header_timeout_s;           // a request must be whole this long after its first byte (408)
+    int idle_timeout_s;             // an idle keep-alive connection is closed after this long
+    const char *cors_origins;       // comma-separated allowed Origins, "*", or NULL for no CORS
+    const char *tls_cert, *tls_key; // PEM files: serve HTTPS/WSS when both are set
 };
 
 // Writes the answers that waited for the batch commit (call right after committing, once per
@@ -58,7 +65,7 @@ void http_ws_send(http_ws *ws, const char *data, size_t len);
 // Closes after the queued messages are sent, with a WebSocket close code and reason.
 void http_ws_close(http_ws *ws, int code, const char *reason);
 
-// Starts listening; 0 on success, negative on failure (port in use, bad address).
+// Starts listening; 0 on success, negative on failure (port in use, bad address, TLS files).
 int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_server **out);
 // Stops accepting and closes every connection; the loop must run afterwards so libuv handles
 // can close. Safe on NULL.

@@ -75,10 +75,10 @@ test('unknown route 404, wrong method 405 with Allow', async () => {
   assert.match(r.headers.get('allow'), /POST/);
 });
 
-test('a body over the size limit is refused', async () => {
+test('a body over the size limit is refused with 413', async () => {
   const o = await vox.newOrg('big');
   const r = await o.req('POST', '/v1/rooms', undefined, { raw: '{"name":"' + 'a'.repeat(70000) + '"}' });
-  assertError(r, 400, 'body_too_large');
+  assertError(r, 413, 'body_too_large');
   const list = await o.ok('GET', '/v1/rooms');
   assert.equal(list.rooms.length, 0);
 });

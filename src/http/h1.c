@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+// HTTP/1.1 request reading (RFC 9112 sections 2-7) over http-parser 2.9. The parser does the
+// byte-level work (request line, header syntax, Content-Length digits, chunked decoding,
+// CL+TE and duplicate-CL refusal); this file adds voxd's limits, the checks http-parser leaves
+// to its user (Host, version, Expect, the transfer codings it tolerates) and one-request-at-a-
+// time delivery: the parser is paused after each request, so pipelined bytes wait in the
+// caller's buffer until the answer before them is ready.
+#include "http/h1.h"
+
+#include <http_parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/mem.h"
+
+enum { ST_READING, ST_HEADERS, ST_REQUEST, ST_ERROR };
+
+static void fail(h1 *p, int status, const char *code, const char *message)
+{
+    if (p->err.status)
+        return; // the first reason wins
+    p->err = (struct h1_error){status, code, message};
+}
+
+static h1 *of(http_parser *hp)
+{
+    return hp->data;
+}
+
+static void reset_request(h1 *p)
+{
+    p->method[0] = '\0';
+    p->minor = 1;
+    p->keep_alive = p->upgrade = p->expect_continue = p->chunked = 0;
+    sbuf_reset(&p->target);
+    sbuf_reset(&p->hdrs);
+    sbuf_reset(&p->body);
+    p->nfields = 0;
+    p->in_value = 0;
+    p->header_bytes = 0;
+}
+
+static int on_message_begin(http_parser *hp)
+{
+    reset_request(of(hp));
+    return 0;
+}
+
+static int on_url(http_parser *hp, const char *at, size_t len)
+{
+    h1 *p = of(hp);
+    if (p->target.len + len > H1_MAX_TARGET) {
+        fail(p, 414, "uri_too_long", "the request target is longer than 16384 bytes");
+        return -1;
+    }
+    sbuf_append(&p->target, at, len);
+    return 0;
+}
+
+static int count_header_bytes(h1 *p, size_t len)
+{
+    p->header_bytes += len;
+    if (p->header_bytes > H1_MAX_HEADERS) {
+        fail(p, 431, "headers_too_large", "the header section is longer than 32768 bytes");
+        return -1;
+    }
+    return 0;
+}
+
+// Ends the current field's name (and gives it an empty value if none came).
+static void end_name(h1 *p)
+{
+    sbuf_append(&p->hdrs, "", 1);
+    p->fields[p->nfields - 1].value = p->hdrs.len;
+}
+
+static void end_field(h1 *p)
+{
+    if (p->nfields == 0)
+        return;
+    if (!p->in_value)
+        end_name(p);
+    sbuf_append(&p->hdrs, "", 1);
+}
+
+static int on_header_field(http_parser *hp, const char *at, size_t len)
+{
+    h1 *p = of(hp);
+    if (count_header_bytes(p, len))
+        return -1;
+    if (p->in_value || p->nfields == 0) {
+        end_field(p);
+        if (p->nfields == H1_MAX_FIELDS) {
+            fail(p, 431, "headers_too_large", "more than 64 header lines");
+            return -1;
+        }
+        p->fields[p->nfields++] = (struct h1_header){.name = p->hdrs.len};
+        p->in_value = 0;
+    }
+    size_t start = p->hdrs.len;
+    sbuf_append(&p->hdrs, at, len);
+    for (size_t i = start; i < p->hdrs.len; i++)
+        if (p->hdrs.data[i] >= 'A' && p->hdrs.data[i] <= 'Z')
+            p->hdrs.data[i] = (char)(p->hdrs.data[i] + 32);
+    return 0;
+}
+
+static int on_header_value(http_parser *hp, const char *at, size_t len)
+{
+    h1 *p = of(hp);
+    if (count_header_bytes(p, len))
+        return -1;
+    if (!p->in_value) {
+        end_name(p);
+        p->in_value = 1;
+    }
+    sbuf_append(&p->hdrs, at, len);
+    return 0;
+}
+
+const char *h1_header(const h1 *p, const char *name, int *count)
+{
+    const char *first = NULL;
+    int n = 0;
+    for (int i = 0; i < p->nfields; i++) {
+        if (strcmp(p->hdrs.data + p->fields[i].name, name) != 0)
+            continue;
+        if (!first)
+            first = p->hdrs.data + p->fields[i].value;
+        n++;
+    }
+    if (count)
+        *count = n;
+    return first;
+}
+
+// Trims optional whitespace (RFC 9110 section 5.6.3) for a comparison.
+static int value_is(const char *v, const char *want)
+{
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t n = strlen(want);
+    if (strncasecmp(v, want, n) != 0)
+        return 0;
+    for (v += n; *v; v++)
+        if (*v != ' ' && *v != '\t')
+            return 0;
+    return 1;
+}
+
+// The checks http-parser leaves to its user, in the order a reader would make them.
+static int check_headers(h1 *p, http_parser *hp)
+{
+    int n;
+    if (hp->http_major != 1)
+        return fail(p, 505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1"), -1;
+    const char *host = h1_header(p, "host", &n);
+    if ((hp->http_minor == 1 && !host) || n > 1)
+        return fail(p, 400, "missing_host", "an HTTP/1.1 request needs exactly one Host"), -1;
+    const char *te = h1_header(p, "transfer-encoding", &n);
+    if (te && (n > 1 || !value_is(te, "chunked")))
+        return fail(p, 501, "unsupported_transfer_encoding",
+                    "the only transfer coding accepted is chunked"),
+               -1;
+    const char *expect = h1_header(p, "expect", &n);
+    if (expect && (n > 1 || !value_is(expect, "100-continue")))
+        return fail(p, 417, "expectation_failed", "the only expectation met is 100-continue"), -1;
+    if ((hp->flags & F_CONTENTLENGTH) && hp->content_length > p->max_body)
+        return fail(p, 413, "body_too_large", "the request body is larger than 65536 bytes"), -1;
+    return 0;
+}
+
+static int on_headers_complete(http_parser *hp)
+{
+    h1 *p = of(hp);
+    end_field(p);
+    p->in_value = 0;
+    snprintf(p->method, sizeof p->method, "%s", http_method_str((enum http_method)hp->method));
+    p->minor = hp->http_minor;
+    if (check_headers(p, hp))
+        return -1;
+    p->keep_alive = http_should_keep_alive(hp);
+    p->upgrade = hp->upgrade;
+    p->chunked = (hp->flags & F_CHUNKED) != 0;
+    p->expect_continue = h1_header(p, "expect", NULL) != NULL;
+    if (p->expect_continue && (p->chunked || hp->content_length > 0) && !p->upgrade) {
+        p->state = ST_HEADERS;
+        http_parser_pause(hp, 1);
+    }
+    return 0;
+}
+
+static int on_body(http_parser *hp, const char *at, size_t len)
+{
+    h1 *p = of(hp);
+    if (p->body.len + len > p->max_body) {
+        fail(p, 413, "body_too_large", "the request body is larger than 65536 bytes");
+        return -1;
+    }
+    sbuf_append(&p->body, at, len);
+    return 0;
+}
+
+static int on_message_complete(http_parser *hp)
+{
+    h1 *p = of(hp);
+    p->state = ST_REQUEST;
+    http_parser_pause(hp, 1);
+    return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void h1_init(h1 *p, size_t max_body)
+{
+    memset(p, 0, sizeof *p);
+    http_parser *hp = xcalloc(1, sizeof *hp);
+    http_parser_init(hp, HTTP_REQUEST);
+    hp->data = p;
+    p->parser = hp;
+    p->max_body = max_body;
+    sbuf_init(&p->target);
+    sbuf_init(&p->hdrs);
+    sbuf_init(&p->body);
+    reset_request(p);
+}
+
+void h1_fini(h1 *p)
+{
+    free(p->parser);
+    p->parser = NULL;
+    sbuf_fini(&p->target);
+    sbuf_fini(&p->hdrs);
+    sbuf_fini(&p->body);
+}
+
+// Turns a parser error into the answer for it. Callback errors were described by the
+// callback already.
+static void parser_failed(h1 *p, http_parser *hp)
+{
+    enum http_errno e = HTTP_PARSER_ERRNO(hp);
+    switch (e) {
+    case HPE_INVALID_CONTENT_LENGTH:
+        fail(p, 400, "invalid_content_length", "Content-Length must be digits only");
+        break;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+        if (hp->uses_transfer_encoding)
+            fail(p, 400, "conflicting_length",
+                 "Content-Length and Transfer-Encoding cannot be used together");
+        else
+            fail(p, 400, "invalid_content_length", "Content-Length may be given only once");
+        break;
+    case HPE_INVALID_TRANSFER_ENCODING:
+        fail(p, 400, "invalid_transfer_encoding",
+             "the last transfer coding of a request must be chunked");
+        break;
+    case HPE_HEADER_OVERFLOW:
+        fail(p, 431, "headers_too_large", "the header section is too large");
+        break;
+    default:
+        fail(p, 400, "bad_request", http_errno_description(e));
+    }
+    p->state = ST_ERROR;
+}
+
+enum h1_event h1_feed(h1 *p, const uint8_t *buf, size_t len, size_t *used)
+{
+    *used = 0;
+    if (p->state == ST_ERROR)
+        return H1_ERROR;
+    if (p->state == ST_REQUEST)
+        return H1_REQUEST;
+    if (p->state == ST_HEADERS)
+        return H1_HEADERS;
+    if (len == 0)
+        return H1_MORE; // a zero length tells http-parser the stream ended
+    http_parser *hp = p->parser;
+    *used = http_parser_execute(hp, &settings, (const char *)buf, len);
+    enum http_errno e = HTTP_PARSER_ERRNO(hp);
+    if (e == HPE_PAUSED)
+        return p->state == ST_HEADERS ? H1_HEADERS : H1_REQUEST;
+    if (e != HPE_OK) {
+        parser_failed(p, hp);
+        return H1_ERROR;
+    }
+    return H1_MORE;
+}
+
+void h1_resume(h1 *p)
+{
+    if (p->state != ST_HEADERS)
+        return;
+    p->state = ST_READING;
+    http_parser_pause(p->parser, 0);
+}
+
+void h1_next(h1 *p)
+{
+    if (p->state != ST_REQUEST)
+        return;
+    reset_request(p);
+    p->state = ST_READING;
+    http_parser_pause(p->parser, 0);
+}
