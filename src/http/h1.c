@@ -29,14 +29,24 @@ static h1 *of(http_parser *hp)
     return hp->data;
 }
 
+// Empties b; memory a large request made it grow is given back, so a keep-alive connection
+// that once carried a 64 KiB body does not hold on to it.
+static void trim(sbuf *b)
+{
+    if (b->cap > 8192)
+        sbuf_fini(b);
+    else
+        sbuf_reset(b);
+}
+
 static void reset_request(h1 *p)
 {
     p->method[0] = '\0';
     p->minor = 1;
     p->keep_alive = p->upgrade = p->expect_continue = p->chunked = 0;
-    sbuf_reset(&p->target);
-    sbuf_reset(&p->hdrs);
-    sbuf_reset(&p->body);
+    trim(&p->target);
+    trim(&p->hdrs);
+    trim(&p->body);
     p->nfields = 0;
     p->in_value = 0;
     p->header_bytes = 0;
