@@ -161,6 +161,7 @@ async function scenario(ctx) {
   await call('GET /v1/keys');
   await call('DELETE /v1/keys/{key_id}', { params: { key_id: k2.id } });
   await err('DELETE /v1/keys/{key_id}', 409, 'A key cannot revoke itself', { params: { key_id: org.api_key.id } });
+  await err('DELETE /v1/keys/{key_id}', 400, 'A malformed key id', { params: { key_id: 'AK123' } });
   await err('GET /v1/org', 401, 'A revoked key no longer authenticates', { auth: keyAuth(k2.id, k2.secret) });
 
   // ---- categories and rooms ----
@@ -193,6 +194,8 @@ async function scenario(ctx) {
     { params: { room_id: room.id }, body: { media_mode: 'p2p' } });
   await call('GET /v1/channels');
   await call('DELETE /v1/categories/{category_id}', { params: { category_id: archive.id } });
+  await err('DELETE /v1/rooms/{room_id}', 400, 'A route that takes no body refuses one, and nothing is deleted',
+    { params: { room_id: tmp.id }, body: { cascade: true } });
   await call('DELETE /v1/rooms/{room_id}', { params: { room_id: tmp.id } });
 
   // ---- tokens ----
@@ -428,7 +431,7 @@ const RULES = {
   'POST /v1/orgs/{org_id}/keys': 'The `secret` is shown only in this answer.',
   'GET /v1/keys': 'Revoked keys are listed with `revoked_at`; secrets are never listed. Not paged.',
   'POST /v1/keys': 'Store the `secret` at once: it cannot be read again.',
-  'DELETE /v1/keys/{key_id}': 'Revokes another key of the org (access tokens it signed stop working). A key cannot revoke itself (409 `conflict`); an unknown id is 404.',
+  'DELETE /v1/keys/{key_id}': 'Revokes another key of the org (access tokens it signed stop working). A key cannot revoke itself (409 `conflict`); the id is matched in either case, an unknown one is 404 and a malformed one 400 `invalid_uuid`.',
   'POST /v1/tokens': 'Mints an HS256 JWT signed with the calling key\'s secret (header `kid` = key id). The room must exist in the caller\'s org. Default `ttl` 3600 s; the server refuses more than `--token-max-ttl` (86400 s by default). The token is not stored: revoke the signing key to invalidate its tokens.',
   'POST /v1/rooms': 'Answers 201 with `Location: /v1/rooms/{id}`. Defaults: `media_mode` sfu, `bitrate` by type (voice/stage 64000, video/screen_share 48000, broadcast 96000), `screen_share_allowed` true, `empty_timeout` the server\'s `--empty-timeout` (30 s). `participant_limit` in the answer is the limit that applies (the type\'s ceiling when `max_participants` is 0). The password is stored hashed; answers only say `has_password`.',
   'GET /v1/rooms': 'Query: `type`, `category_id`, `limit` (1–500, default 50), `offset`.',
@@ -451,7 +454,7 @@ const RULES = {
   'POST /v1/rooms/{room_id}/participants': 'Joins the room\'s live session, or opens one (a persistent room opens a new session after the last one ended; a one-off room answers 409 `session_ended`). 201 for a new participant; 200 with the existing participant when the identity is already in the session. With an api key `identity` is required, `role` may be any role and the room password is not asked. With a token the identity, name and role come from the token (sending another `identity` or any `role` is 403), `kind` "recorder" needs the recorder grant, and a room password must be sent. In a waiting room everyone except host/co_host starts as `waiting` and takes no seat until admitted. A full room is 409 `room_full`.',
   'GET /v1/rooms/{room_id}/participants': 'Query: `status` (a status, or `present` for joining/connected/reconnecting), `session_id` (default: the room\'s latest session), `limit`, `offset`. The answer names the `session_id` listed (null when the room never had one).',
   'GET /v1/sessions/{session_id}/participants': 'Query: `status`, `limit`, `offset`.',
-  'PATCH /v1/participants/{participant_id}': 'At least one member. Media rules: a participant changes its own state (turning audio on needs `speak` and no server mute, video needs `video`, screen share needs `stream` and the room flag; a viewer publishes nothing). On others one may only turn audio/video/screen share off or lower a hand, with `mute_members` and a higher role; `server_mute`/`server_deaf` need `mute_members`/`deafen_members`. Role changes need `manage_room` or host/co_host, a higher role than the target, and never grant above one\'s own (an api key may assign any role). Only the participant itself changes `name` and `metadata` (an api key acts as the participant).',
+  'PATCH /v1/participants/{participant_id}': 'At least one member. Media rules: a participant changes its own state (turning audio on needs `speak` and no server mute, video needs `video`, screen share needs `stream` and the room flag; a viewer publishes nothing). On others one may only turn audio/video/screen share off or lower a hand, with `mute_members` and a higher role; `server_mute`/`server_deaf` need `mute_members`/`deafen_members`. Role changes need `manage_room` or host/co_host, a higher role than the target, and never grant above one\'s own (an api key may assign any role). Only the participant itself changes `name` and `metadata` (an api key acts as the participant). The stored state never claims more than the permissions allow: a server mute turns the audio off too (events `participant.audio_disabled` and `participant.muted`), and it stays off until the mute is lifted (lifting it does not turn it back on); a new role switches off what it may not publish (`participant.role_changed`, then `participant.audio_disabled`, `participant.video_disabled`, `participant.screen_share_stopped` as they apply).',
   'POST /v1/participants/{participant_id}/leave': 'A token leaves only as itself. 409 `participant_gone` when already gone. No body.',
   'POST /v1/participants/{participant_id}/remove': 'Needs `mute_members` or `manage_room` and a higher role than the target (an api key acts as a host, so it cannot remove a host). Removing oneself is 400 (leave instead).',
   'POST /v1/participants/{participant_id}/admit': 'Host or co_host (or an api key); the target must be `waiting` (409 `not_waiting` otherwise, `participant_gone` once it left or was removed or denied) and the room must have a free seat (409 `room_full`). The participant becomes `connected`.',
@@ -463,7 +466,7 @@ const RULES = {
   'POST /v1/stage/requests/{request_id}/approve': 'Needs `manage_stage` (moderator, co_host, host, or an api key). The requester must still be present (409 `participant_not_present`) and becomes a `speaker`; the answer carries the updated `participant`. 409 `request_not_pending` once decided.',
   'POST /v1/stage/requests/{request_id}/deny': 'Needs `manage_stage`. 409 `request_not_pending` once decided.',
   'POST /v1/stage/requests/{request_id}/cancel': 'The requester (token) or an api key. `decided_by` is the identity, or the api key id.',
-  'POST /v1/rooms/{room_id}/stage/speakers/{participant_id}/demote': 'The speaker itself, or someone with `manage_stage`. The speaker becomes `audience`; a target that is not a speaker is 409 `not_a_speaker`.',
+  'POST /v1/rooms/{room_id}/stage/speakers/{participant_id}/demote': 'The speaker itself, or someone with `manage_stage`. The speaker becomes `audience` and its audio, video and screen share go off (`participant.role_changed`, then `participant.audio_disabled`, `participant.video_disabled`, `participant.screen_share_stopped` for those that were on); a target that is not a speaker is 409 `not_a_speaker`.',
   'POST /v1/rooms/{room_id}/stage/moderators': 'Needs `manage_stage`. The target must be present; at most `--stage-moderator-limit` (10) moderators per stage session (409 `moderator_limit`); a moderator or higher is 409 `already_moderator`.',
   'POST /v1/participants/{participant_id}/signals': 'The path names the sender; a token sends only as its own participant (403 `forbidden`), an api key for any participant. Sender and addressee must be present in the same live session (409 `conflict` when the sender is not present or the session not live; 409 `wrong_room`, field `to`, when the addressee is in another room or has left; 404 when `to` names no participant of the org). `"to": "*"` reaches everyone else present in the room. `offer`, `answer` and `candidate` are for p2p rooms (`media_mode: "p2p"`, `max_participants` ≤ 4); an sfu room relays only `message` (409 `conflict`, field `signal.kind`). The signal is stored, then relayed to the addressees\' sockets as `{"type":"signal","from","seq","signal"}` once durable; signals are not in the event log. Answers 201 with the stored signal.',
   'GET /v1/sessions/{session_id}/signals': 'Every signal relayed in the session, oldest first. Query: `limit` (1–500, default 100), `after` (a `seq`: the previous page\'s `next_after`). A token may read only its own room\'s sessions (403 `wrong_room`).',
@@ -506,6 +509,7 @@ const FIELD_NOTES = {
     role: 'api key only (a token\'s role comes from its grants); default participant (audience on a stage; host for a token with the admin grant)',
     kind: 'default user; recorder needs the recorder grant with a token',
     password: 'the room password (tokens only)',
+    email: 'an address in the grammar under **Emails** in Conventions (400 `invalid_email` otherwise)',
     media: 'initial state: `audio`, `video`, `screen_share`, `hand_raised` (booleans), at most 512 bytes',
   },
   'PATCH /v1/participants/{participant_id}': { volume: 'percent, default 100' },
@@ -642,7 +646,7 @@ function endpoint(key, op) {
   if (RULES[key]) out.push('', RULES[key]);
   const table = bodyTable(key, op);
   if (table) out.push('', '**Body** (JSON; members not listed are refused with 400 `unknown_field`):', '', table);
-  else if (key.startsWith('POST ')) out.push('', '**Body:** none.');
+  else if (key.startsWith('POST ') || key.startsWith('DELETE ')) out.push('', '**Body:** none.');
   for (const r of ok) out.push('', `**Example${r.title ? ` — ${r.title}` : ''}:**`, '', example(r));
   for (const r of bad) out.push('', `**Error example — ${r.title}:**`, '', example(r));
   return out.join('\n');
@@ -686,11 +690,29 @@ values with the same names, so \`"id": "$ROOM_ID"\` is the value to export as \`
 
 **Requests.** Bodies are JSON objects (\`Content-Type: application/json\`). Every body is
 checked member by member before anything changes: an unknown member is 400 \`unknown_field\`,
-and a wrong type, range or length names the member in \`error.field\`. Endpoints marked
-**Body: none** take no body (send none, or \`{}\`). Success is 200, 201 when something was
-created, 204 (no body) for deletions. Ids are UUIDs (api key ids look like
-\`AK\` + 20 characters); a malformed id in the path or query is 400 \`invalid_uuid\`, and an id
+and a wrong type, range or length names the member in \`error.field\`. Every GET and DELETE,
+and the actions marked **Body: none**, take no body: send none, or \`{}\`; anything else is
+refused as a bad body is (400 \`invalid_json\`, or \`unknown_field\` for a member) and
+changes nothing. Success is 200, 201 when something was created, 204 (no body) for deletions.
+
+**Ids.** Ids are UUIDs, matched in either case and always answered in lower case. Api key ids
+are \`AK\` + 20 characters of \`A\`–\`Z\` (no \`I\` or \`O\`) and \`2\`–\`9\`, matched in either
+case and answered in upper case. The same holds on every route, for ids in the path, the query
+and the body: a malformed id is 400 \`invalid_uuid\` naming the parameter or member, and an id
 of another org answers 404 exactly like an unknown one.
+
+**Emails.** An \`email\` member must match this grammar, a conservative subset of RFC 5321's
+mailbox (no quoted local parts, comments or address literals; ASCII only, so an
+internationalized domain is written as its \`xn--\` A-label); anything else is 400
+\`invalid_email\`:
+
+\`\`\`text
+email  = local "@" domain       ; at most 254 bytes in all
+local  = atom *("." atom)       ; at most 64 bytes
+atom   = 1*atext                ; letters, digits and ! # $ % & ' * + - / = ? ^ _ \` { | } ~
+domain = label 1*("." label)    ; two labels or more; the last is not all digits
+label  = 1 to 63 letters, digits and hyphens, not starting or ending with a hyphen
+\`\`\`
 
 **Authentication.** Three kinds of credential, named per endpoint below:
 

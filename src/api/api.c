@@ -76,10 +76,24 @@ static enum router_result find_route(http_req *req, char *scratch, const struct 
     return best;
 }
 
+// A route without a body table takes no body: nothing, or an empty object, as documented.
+// Anything else is refused the way every body is (invalid_json, unknown_field) before the
+// handler runs, so a DELETE carrying stray bytes deletes nothing.
+static int check_no_body(struct api_call *c, const struct api_route *route)
+{
+    if (route->body || c->req->body_len == 0)
+        return 0;
+    json_t *b = api_body(c, NULL, 0);
+    json_decref(b);
+    return b ? 0 : -1;
+}
+
 // Every write request runs in its own savepoint: an answer of 400 or more undoes whatever the
 // handler wrote, so a refused request never changes the store.
 static void run_handler(struct api_call *c, const struct api_route *route)
 {
+    if (check_no_body(c, route))
+        return;
     int writes = c->req->method != HTTP_GET && c->req->method != HTTP_HEAD;
     if (writes && c->st->ops->begin(c->st)) {
         api_error(c, 503, "unavailable", NULL, "the store is busy; retry");
@@ -275,14 +289,29 @@ json_t *api_body(struct api_call *c, const struct body_field *fields, size_t n)
     return obj;
 }
 
+static const char *path_param(const struct api_call *c, int i)
+{
+    ASSERT(i >= 0 && i < HTTP_MAX_PARAMS);
+    return i < c->req->nparams ? c->req->params[i] : NULL;
+}
+
 const char *api_path_uuid(struct api_call *c, int i, const char *field)
 {
-    const char *v = i < c->req->nparams ? c->req->params[i] : NULL;
-    if (!v || !validate_uuid(v)) {
+    if (!validate_uuid_canon(path_param(c, i), c->ids[i])) {
         api_error(c, 400, "invalid_uuid", field, "%s in the path is not a UUID", field);
         return NULL;
     }
-    return v;
+    return c->ids[i];
+}
+
+const char *api_path_key_id(struct api_call *c, int i, const char *field)
+{
+    if (!validate_key_id_canon(path_param(c, i), c->ids[i])) {
+        api_error(c, 400, "invalid_uuid", field,
+                  "%s in the path is not an api key id (AK and 20 letters or digits)", field);
+        return NULL;
+    }
+    return c->ids[i];
 }
 
 // A leading digit (or '-' and a digit) is required: strtol alone would also take " 5" and "+5".
@@ -339,11 +368,14 @@ int api_query_uuid(struct api_call *c, const char *key, const char **out)
     *out = NULL;
     if (!s)
         return 0;
-    if (!validate_uuid(s)) {
+    ASSERT(c->nquery_ids < API_QUERY_IDS);
+    char *id = c->ids[HTTP_MAX_PARAMS + c->nquery_ids];
+    if (!validate_uuid_canon(s, id)) {
         api_error(c, 400, "invalid_uuid", key, "%s is not a UUID", key);
         return -1;
     }
-    *out = s;
+    c->nquery_ids++;
+    *out = id;
     return 0;
 }
 

@@ -47,6 +47,8 @@ struct api_caller {
     int64_t expires_at; // the token's exp, seconds since the epoch
 };
 
+#define API_QUERY_IDS 4 // most id query parameters one route reads
+
 struct api_call {
     api *api;
     store *st;
@@ -55,6 +57,10 @@ struct api_call {
     http_resp *resp;
     struct api_caller who;
     int64_t now_ms;
+    // Canonical copies of the ids read from the path (one per capture) and the query, which
+    // api_path_uuid(), api_path_key_id() and api_query_uuid() hand out.
+    char ids[HTTP_MAX_PARAMS + API_QUERY_IDS][40];
+    int nquery_ids;
 };
 
 typedef void (*api_handler)(struct api_call *c);
@@ -128,15 +134,20 @@ int api_tx_end(struct api_call *c, int err);
 // ---- input ----
 // Validates the body against fields; on failure answers 400 and returns NULL.
 json_t *api_body(struct api_call *c, const struct body_field *fields, size_t n);
-// Path capture i, checked to be a UUID (else answers 400 naming `field` and returns NULL).
+// Path capture i, checked to be a UUID in either case and returned in its canonical lower-case
+// form (valid for the call); else answers 400 invalid_uuid naming `field` and returns NULL.
 const char *api_path_uuid(struct api_call *c, int i, const char *field);
+// Path capture i, checked to be an api key id (AK + 20 characters, either case) and returned
+// upper-case like every stored key id; else answers 400 invalid_uuid and returns NULL.
+const char *api_path_key_id(struct api_call *c, int i, const char *field);
 // limit (1..500, default 50) and offset (>= 0) from the query; on error answers 400, returns -1.
 int api_page(struct api_call *c, int *limit, int *offset);
 // Integer query parameter in min..max (dflt when absent); answers 400 out_of_range, returns -1.
 int api_query_int(struct api_call *c, const char *key, int dflt, int min, int max, int *out);
 // Time query parameter, RFC 3339 UTC or integer ms (dflt when absent); answers 400, returns -1.
 int api_query_time(struct api_call *c, const char *key, int64_t dflt, int64_t *out);
-// Query parameter that must be a UUID when present; answers 400 and returns -1 when malformed.
+// Query parameter that must be a UUID when present (either case; *out is its lower-case form,
+// valid for the call, or NULL when absent); answers 400 invalid_uuid and returns -1 when not.
 int api_query_uuid(struct api_call *c, const char *key, const char **out);
 
 // ---- the event log ----

@@ -180,6 +180,17 @@ static int check_object(const json_t *obj, const struct body_field *fields, size
     return 0;
 }
 
+// Ids are stored lower-case: a UUID member is rewritten to that form once it has passed.
+static void canonical_ids(json_t *obj, const struct body_field *fields, size_t n)
+{
+    char id[VALIDATE_UUID_LEN + 1];
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(obj, fields[i].name);
+        if (fields[i].type == BODY_UUID && validate_uuid_canon(json_string_value(v), id))
+            json_string_set(v, id);
+    }
+}
+
 int body_parse(const char *buf, size_t len, const struct body_field *fields, size_t n,
                int allow_empty, json_t **out, struct body_error *err)
 {
@@ -205,6 +216,7 @@ int body_parse(const char *buf, size_t len, const struct body_field *fields, siz
         json_decref(obj);
         return VOX_EINVAL;
     }
+    canonical_ids(obj, fields, n);
     *out = obj;
     return 0;
 }

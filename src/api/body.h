@@ -13,7 +13,7 @@ enum body_type {
     BODY_NAME,   // like STRING, but must not be blank
     BODY_INT,    // integer in min..max
     BODY_BOOL,
-    BODY_UUID, // canonical 8-4-4-4-12 hex
+    BODY_UUID, // 8-4-4-4-12 hex in either case; body_parse() leaves it lower-case
     BODY_EMAIL,
     BODY_ENUM,   // one of enum_values
     BODY_OBJECT, // JSON object; serialized size at most max bytes (metadata and the like)
@@ -39,7 +39,9 @@ struct body_error {
 
 #define BODY_MAX_DEPTH 16
 
-// Parses len bytes as a JSON object and checks it against fields (n entries). 0 with *out set
+// Parses len bytes as a JSON object and checks it against fields (n entries); BODY_UUID members
+// come back in their lower-case canonical form (nested tables, body_check(), are not rewritten:
+// they hold no ids). 0 with *out set
 // (caller decrefs), or VOX_EINVAL with *err filled and *out NULL. An empty body is treated as
 // "{}" when allow_empty is set.
 int body_parse(const char *buf, size_t len, const struct body_field *fields, size_t n,

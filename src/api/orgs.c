@@ -226,11 +226,9 @@ static void key_list(struct api_call *c)
 
 static void key_revoke(struct api_call *c)
 {
-    const char *id = c->req->params[0];
-    if (strlen(id) >= 40) {
-        api_error(c, 404, "not_found", NULL, "api key not found");
+    const char *id = api_path_key_id(c, 0, "key_id");
+    if (!id)
         return;
-    }
     if (strcmp(id, c->who.key_id) == 0) {
         api_error(c, 409, "conflict", "key_id", "a key cannot revoke itself");
         return;

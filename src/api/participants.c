@@ -265,6 +265,23 @@ void participants_emit_media_events(struct api_call *c, const struct participant
                   json_pack("{s:s}", "identity", p->identity));
 }
 
+void participants_apply_role(struct participant_rec *p, const struct room_rec *room, role to)
+{
+    participants_set_role(p, to);
+    p->permissions = rooms_permissions(room, to, p->identity);
+    participant_media_enforce(&p->media, to, p->permissions);
+}
+
+void participants_note_changes(struct api_call *c, const struct participant_rec *p, role from,
+                               const struct participant_media *before)
+{
+    if (participants_role(p) != from)
+        api_event(c, "participant.role_changed", p->room_id, p->session_id, p->id,
+                  json_pack("{s:s, s:s, s:s}", "identity", p->identity, "from", role_name(from),
+                            "to", p->role));
+    participants_emit_media_events(c, p, before);
+}
+
 int participants_check_capacity(struct api_call *c, const struct room_rec *room,
                                 const struct session_rec *s)
 {
@@ -437,6 +454,7 @@ static int seat(struct api_call *c, struct joiner *j, struct session_rec *s)
     struct participant_media before = p->media;
     if (j->has_media)
         participant_apply_change(&p->media, &j->media);
+    participant_media_enforce(&p->media, participants_role(p), p->permissions);
     int err = c->st->participants->create(c->st, p);
     if (!err && !j->waiting)
         err = sessions_note_join(c, s, s->participant_count + 1);

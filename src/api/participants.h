@@ -31,6 +31,18 @@ int participants_caller(struct api_call *c, const char *session_id, struct parti
 int participants_actor(struct api_call *c, const struct participant_rec *target,
                        struct participant_actor *actor, bool *is_self);
 
+// Gives p the role `to` with its permissions recomputed from room, and switches off the media
+// the role may no longer publish (participant_media_enforce). Changes p only: the caller stores
+// it, then records participants_note_changes().
+struct room_rec;
+void participants_apply_role(struct participant_rec *p, const struct room_rec *room, role to);
+
+// Records what changed in p since it had role `from` and media `before`:
+// participant.role_changed when the role differs, then one event per media change
+// (participant.audio_disabled, participant.muted, ...), in the caller's transaction.
+void participants_note_changes(struct api_call *c, const struct participant_rec *p, role from,
+                               const struct participant_media *before);
+
 // Parses a participant's stored role and status (unknown text reads as participant / left).
 role participants_role(const struct participant_rec *p);
 participant_status participants_status(const struct participant_rec *p);

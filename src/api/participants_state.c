@@ -99,20 +99,6 @@ static int check_update(struct api_call *c, const struct update_req *u,
     return 0;
 }
 
-// A new role recomputes permissions; media the new role may not publish is switched off.
-static void apply_role(struct participant_rec *p, const struct room_rec *room, role to)
-{
-    participants_set_role(p, to);
-    p->permissions = rooms_permissions(room, to, p->identity);
-    bool viewer = to == ROLE_VIEWER;
-    if (viewer || !perm_has(p->permissions, PERM_SPEAK))
-        p->media.audio = false;
-    if (viewer || !perm_has(p->permissions, PERM_VIDEO))
-        p->media.video = false;
-    if (viewer || !perm_has(p->permissions, PERM_STREAM))
-        p->media.screen_share = false;
-}
-
 static int apply_update(struct api_call *c, const json_t *b, const struct update_req *u,
                         struct participant_rec *p, const struct room_rec *room)
 {
@@ -120,9 +106,11 @@ static int apply_update(struct api_call *c, const json_t *b, const struct update
     role from = participants_role(p);
     participant_apply_change(&p->media, &u->media);
     if (u->has_role && u->new_role != from)
-        apply_role(p, room, u->new_role);
+        participants_apply_role(p, room, u->new_role);
+    // A server mute takes the audio with it, whoever set it and however it was sent.
+    participant_media_enforce(&p->media, participants_role(p), p->permissions);
     if (u->has_name)
-        snprintf(p->name, sizeof p->name, "%s", body_str(b, "name", p->name));
+        snprintf(p->name, sizeof p->name, "%s", body_str(b, "name", "")); // never p->name itself
     if (u->has_metadata) {
         free(p->metadata);
         p->metadata = json_dumps(json_object_get(b, "metadata"), JSON_COMPACT | JSON_SORT_KEYS);
@@ -130,11 +118,7 @@ static int apply_update(struct api_call *c, const json_t *b, const struct update
     int err = c->st->ops->begin(c->st);
     if (err || (err = c->st->participants->update(c->st, p)))
         return api_tx_end(c, err);
-    if (u->has_role && u->new_role != from)
-        api_event(c, "participant.role_changed", p->room_id, p->session_id, p->id,
-                  json_pack("{s:s, s:s, s:s}", "identity", p->identity, "from", role_name(from),
-                            "to", p->role));
-    participants_emit_media_events(c, p, &before);
+    participants_note_changes(c, p, from, &before);
     if (u->has_name || u->has_metadata || (u->media.has_volume && before.volume != p->media.volume))
         api_event(c, "participant.updated", p->room_id, p->session_id, p->id,
                   json_pack("{s:s, s:b, s:b, s:i}", "identity", p->identity, "name", u->has_name,

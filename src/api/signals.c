@@ -124,11 +124,14 @@ static json_t *read_send_body(struct api_call *c)
     if (!body)
         return NULL;
     const char *to = body_str(body, "to", "");
-    if (strcmp(to, "*") && !validate_uuid(to)) {
+    char id[VALIDATE_UUID_LEN + 1] = "";
+    if (strcmp(to, "*") && !validate_uuid_canon(to, id)) {
         api_error(c, 400, "invalid_uuid", "to", "to must be a participant id or \"*\"");
         json_decref(body);
         return NULL;
     }
+    if (id[0]) // ids are stored lower-case
+        json_object_set_new(body, "to", json_string(id));
     if (check_signal(c, json_object_get(body, "signal"))) {
         json_decref(body);
         return NULL;

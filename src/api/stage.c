@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/participants.h"
 #include "api/stage.h"
 #include "api/rooms.h"
 #include "core/err.h"
@@ -147,19 +148,26 @@ static int tx_begin(struct api_call *c)
     return err;
 }
 
-// Gives m the role nr with permissions recomputed from the room, logging role_changed.
+// Gives m the role nr as PATCH /v1/participants does: permissions recomputed from the room, the
+// media the role may not publish switched off (a demoted speaker's audio, video and screen
+// share), and role_changed plus the media events logged. Inside the caller's tx.
 static int change_role(struct api_call *c, const struct room_rec *room, struct stage_member *m,
                        role nr)
 {
-    uint32_t perms = rooms_permissions(room, nr, m->identity);
-    int err = c->st->stage->set_role(c->st, c->who.org_id, m->id, role_name(nr), perms);
+    struct participant_rec p;
+    int err = c->st->participants->get(c->st, c->who.org_id, m->id, &p);
     if (err)
         return err;
-    api_event(c, "participant.role_changed", m->room_id, m->session_id, m->id,
-              json_pack("{s:s, s:s}", "from", m->role, "to", role_name(nr)));
-    snprintf(m->role, sizeof m->role, "%s", role_name(nr));
-    m->permissions = perms;
-    return 0;
+    struct participant_media before = p.media;
+    role from = participants_role(&p);
+    participants_apply_role(&p, room, nr);
+    if (!(err = c->st->participants->update(c->st, &p))) {
+        participants_note_changes(c, &p, from, &before);
+        snprintf(m->role, sizeof m->role, "%s", p.role);
+        m->permissions = p.permissions;
+    }
+    participant_rec_fini(&p);
+    return err;
 }
 
 static void stage_event(struct api_call *c, const char *type, const struct stage_request_rec *r)
@@ -399,18 +407,8 @@ static void decide_loaded(struct api_call *c, stage_op op, struct stage_request_
     commit_decision(c, op, room, r, &m, a.by);
 }
 
-// These routes take no body; like every route, they refuse members they do not know.
-static int no_body(struct api_call *c)
-{
-    json_t *b = api_body(c, NULL, 0);
-    json_decref(b);
-    return b ? 0 : -1;
-}
-
 static void decide(struct api_call *c, stage_op op)
 {
-    if (no_body(c))
-        return;
     const char *id = api_path_uuid(c, 0, "request_id");
     struct stage_request_rec r;
     struct room_rec room;
@@ -434,8 +432,6 @@ static void request_deny(struct api_call *c)
 
 static void request_cancel(struct api_call *c)
 {
-    if (no_body(c))
-        return;
     const char *id = api_path_uuid(c, 0, "request_id");
     struct stage_request_rec r;
     stage_state st = STAGE_PENDING, to;
@@ -491,8 +487,6 @@ static void demote_loaded(struct api_call *c, const struct room_rec *room, const
 
 static void speaker_demote(struct api_call *c)
 {
-    if (no_body(c))
-        return;
     const char *room_id = api_path_uuid(c, 0, "room_id");
     const char *pid = room_id ? api_path_uuid(c, 1, "participant_id") : NULL;
     struct room_rec room;

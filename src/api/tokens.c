@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/role.h"
+#include "domain/validate.h"
 #include "store/rooms.h"
 
 static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
@@ -46,7 +47,11 @@ static void fill_grants(struct access_token_grants *g, const json_t *obj)
     g->admin = body_bool(obj, "admin", g->admin);
     g->hidden = body_bool(obj, "hidden", g->hidden);
     g->recorder = body_bool(obj, "recorder", g->recorder);
-    snprintf(g->role, sizeof g->role, "%s", body_str(obj, "role", g->role));
+    // Copied only when sent: a default pointing at g->role would make snprintf copy the buffer
+    // onto itself, which C leaves undefined (glibc empties it).
+    const char *r = body_str(obj, "role", NULL);
+    if (r)
+        snprintf(g->role, sizeof g->role, "%s", r);
 }
 
 void tokens_claims(struct access_token *t, const char *key_id, const json_t *body, int64_t now_ms)
@@ -56,7 +61,7 @@ void tokens_claims(struct access_token *t, const char *key_id, const json_t *bod
     snprintf(t->iss, sizeof t->iss, "%s", key_id);
     snprintf(t->identity, sizeof t->identity, "%s", body_str(body, "identity", ""));
     snprintf(t->name, sizeof t->name, "%s", body_str(body, "name", t->identity));
-    snprintf(t->room, sizeof t->room, "%s", body_str(body, "room_id", ""));
+    validate_uuid_canon(body_str(body, "room_id", ""), t->room); // voxctl passes the raw body
     snprintf(t->metadata, sizeof t->metadata, "%s", body_str(body, "metadata", ""));
     uuid_new(t->jti);
     access_token_grants_init(&t->grants);

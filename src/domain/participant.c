@@ -223,6 +223,17 @@ void participant_apply_change(struct participant_media *m, const struct particip
         m->volume = c->volume;
 }
 
+void participant_media_enforce(struct participant_media *m, role r, uint32_t perms)
+{
+    bool viewer = r == ROLE_VIEWER;
+    if (viewer || m->server_mute || !perm_has(perms, participant_audio.perm))
+        m->audio = false;
+    if (viewer || !perm_has(perms, participant_video.perm))
+        m->video = false;
+    if (viewer || !perm_has(perms, participant_screen.perm))
+        m->screen_share = false;
+}
+
 static bool participant_flag(const struct participant_media *m, size_t off)
 {
     bool v;

@@ -97,6 +97,14 @@ int participant_check_change(const struct participant_change_ctx *ctx,
 // Writes every has_ field of c into m; does no checking.
 void participant_apply_change(struct participant_media *m, const struct participant_change *c);
 
+// Switches off in m what a participant of role r with perms may not publish: audio while
+// server-muted or without PERM_SPEAK, video without PERM_VIDEO, screen share without
+// PERM_STREAM, and all three for a viewer. Run after every change of media, role, permissions
+// or server mute, so the stored state never claims more than the permissions allow (a media
+// plane trusts it); participant_change_events() then names what went off, as when the
+// participant turns a source off itself.
+void participant_media_enforce(struct participant_media *m, role r, uint32_t perms);
+
 // Stores in out (up to max) the event types that going from before to after produces, such
 // as "participant.audio_enabled" or "participant.muted" (server mute); returns how many were
 // stored. Strings are static. PARTICIPANT_EVENTS_MAX is always enough.

@@ -22,6 +22,45 @@ bool validate_uuid(const char *s)
     return true;
 }
 
+bool validate_uuid_canon(const char *s, char out[VALIDATE_UUID_LEN + 1])
+{
+    out[0] = '\0';
+    if (!validate_uuid(s))
+        return false;
+    for (size_t i = 0; i < VALIDATE_UUID_LEN; i++)
+        out[i] = (char)(s[i] >= 'A' && s[i] <= 'F' ? s[i] + ('a' - 'A') : s[i]);
+    out[VALIDATE_UUID_LEN] = '\0';
+    return true;
+}
+
+static char validate_upper(char c)
+{
+    return (char)(c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
+}
+
+bool validate_key_id(const char *s)
+{
+    if (!s || strnlen(s, VALIDATE_KEY_ID_LEN + 1) != VALIDATE_KEY_ID_LEN)
+        return false;
+    if (validate_upper(s[0]) != 'A' || validate_upper(s[1]) != 'K')
+        return false;
+    for (size_t i = 2; i < VALIDATE_KEY_ID_LEN; i++)
+        if (!strchr(VALIDATE_KEY_ID_ALPHABET, validate_upper(s[i]))) // no NUL: length is 22
+            return false;
+    return true;
+}
+
+bool validate_key_id_canon(const char *s, char out[VALIDATE_KEY_ID_LEN + 1])
+{
+    out[0] = '\0';
+    if (!validate_key_id(s))
+        return false;
+    for (size_t i = 0; i < VALIDATE_KEY_ID_LEN; i++)
+        out[i] = validate_upper(s[i]);
+    out[VALIDATE_KEY_ID_LEN] = '\0';
+    return true;
+}
+
 // Decodes one sequence at p (left > 0 bytes); returns its length and the code point, or 0
 // when ill-formed. The second-byte ranges are RFC 3629's table, which rules out overlongs
 // (E0, F0), surrogates (ED) and anything past U+10FFFF (F4) without decoding first.
@@ -101,16 +140,57 @@ bool validate_name(const char *s, size_t max)
     return visible;
 }
 
-// A domain needs at least one dot and no empty label ("a..b", ".a", "a.").
-static bool validate_email_domain(const char *d, size_t len)
+static bool validate_is_alnum(char c)
 {
-    if (len == 0 || d[0] == '.' || d[len - 1] == '.' || memchr(d, '.', len) == NULL)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// RFC 5322 atext: the characters an unquoted local part is made of.
+static bool validate_is_atext(char c)
+{
+    return validate_is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+// local = atom *("." atom): no leading, trailing or doubled dot.
+static bool validate_email_local(const char *s, size_t len)
+{
+    if (len == 0 || len > VALIDATE_EMAIL_LOCAL_MAX || s[0] == '.' || s[len - 1] == '.')
         return false;
-    for (size_t i = 1; i < len; i++) {
-        if (d[i] == '.' && d[i - 1] == '.')
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.' ? s[i - 1] == '.' : !validate_is_atext(s[i]))
             return false;
     }
     return true;
+}
+
+// One LDH label of 1..63 bytes; *digits is cleared when it holds a letter or hyphen.
+static bool validate_email_label(const char *s, size_t len, bool *digits)
+{
+    if (len == 0 || len > VALIDATE_EMAIL_LABEL_MAX || s[0] == '-' || s[len - 1] == '-')
+        return false;
+    *digits = true;
+    for (size_t i = 0; i < len; i++) {
+        if (!validate_is_alnum(s[i]) && s[i] != '-')
+            return false;
+        if (s[i] < '0' || s[i] > '9')
+            *digits = false;
+    }
+    return true;
+}
+
+// domain = label 1*("." label); an all-digit last label would read as an IP address.
+static bool validate_email_domain(const char *d, size_t len)
+{
+    size_t labels = 0;
+    bool digits = false;
+    for (size_t start = 0; start <= len; labels++) {
+        const char *dot = memchr(d + start, '.', len - start);
+        size_t end = dot ? (size_t)(dot - d) : len;
+        if (!validate_email_label(d + start, end - start, &digits))
+            return false;
+        start = end + 1;
+    }
+    return labels >= 2 && !digits;
 }
 
 bool validate_email(const char *s)
@@ -118,25 +198,13 @@ bool validate_email(const char *s)
     if (!s)
         return false;
     size_t len = strnlen(s, VALIDATE_EMAIL_MAX + 1);
-    if (len > VALIDATE_EMAIL_MAX || !validate_utf8(s, len))
+    if (len > VALIDATE_EMAIL_MAX)
         return false;
-    const char *at = NULL;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c <= ' ' || c == 0x7F)
-            return false;
-        if (c == '@') {
-            if (at)
-                return false;
-            at = s + i;
-        }
-    }
+    const char *at = memchr(s, '@', len);
     if (!at)
         return false;
     size_t local = (size_t)(at - s);
-    if (local == 0 || local > VALIDATE_EMAIL_LOCAL_MAX)
-        return false;
-    return validate_email_domain(at + 1, len - local - 1);
+    return validate_email_local(s, local) && validate_email_domain(at + 1, len - local - 1);
 }
 
 bool validate_slug(const char *s, size_t max)

@@ -9,12 +9,37 @@
 
 #define VALIDATE_EMAIL_MAX       254
 #define VALIDATE_EMAIL_LOCAL_MAX 64
+#define VALIDATE_EMAIL_LABEL_MAX 63
+#define VALIDATE_UUID_LEN        36
+#define VALIDATE_KEY_ID_LEN      22 // "AK" + 20 characters of VALIDATE_KEY_ID_ALPHABET
+
+// The 32 characters an api key id is made of after its "AK" (no I, O, 0 or 1).
+#define VALIDATE_KEY_ID_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // True for a 36-character 8-4-4-4-12 hex UUID in either case; NULL is false.
 bool validate_uuid(const char *s);
 
-// True for a pragmatic address: one '@', local part 1..64 bytes, a domain with a dot and no
-// empty label, no spaces or control characters, valid UTF-8, at most 254 bytes.
+// Writes the canonical (lower-case) form of s to out when validate_uuid(s); false otherwise,
+// with out set to "". Ids are stored lower-case, so every id read from a request goes through
+// this before it is compared or looked up.
+bool validate_uuid_canon(const char *s, char out[VALIDATE_UUID_LEN + 1]);
+
+// True for an api key id: "AK" and 20 characters of VALIDATE_KEY_ID_ALPHABET, in either case.
+bool validate_key_id(const char *s);
+
+// Writes the canonical (upper-case) form of s to out when validate_key_id(s); false otherwise,
+// with out set to "".
+bool validate_key_id_canon(const char *s, char out[VALIDATE_KEY_ID_LEN + 1]);
+
+// True for an address in this grammar, a conservative subset of RFC 5321's Mailbox (no quoted
+// local parts, comments or address literals; ASCII only, so an internationalized domain is
+// given as its A-label); docs/API.md states it for clients:
+//   email  = local "@" domain         ; at most 254 bytes in all (RFC 5321 4.5.3.1.3)
+//   local  = atom *("." atom)         ; 1..64 bytes (RFC 5321 4.5.3.1.1)
+//   atom   = 1*atext                  ; RFC 5322 3.2.3 atext: letters, digits and
+//                                     ;   ! # $ % & ' * + - / = ? ^ _ ` { | } ~
+//   domain = label 1*("." label)      ; two labels or more, the last not all digits
+//   label  = 1..63 letters, digits and hyphens, not starting or ending with a hyphen
 bool validate_email(const char *s);
 
 // True for well-formed UTF-8 of len bytes: no overlong forms, surrogates or code points

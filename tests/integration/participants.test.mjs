@@ -285,6 +285,73 @@ test('media updates: viewers publish nothing, moderators mute participants but n
   assert.ok((await eventTypes(o, part.id)).includes('participant.unmuted'));
 });
 
+test('server mute takes the audio with it; the audio stays off until unmuted', async () => {
+  const o = await vox.newOrg('server-mute');
+  const room = await o.createRoom({ type: 'video', screen_share_allowed: true });
+  const modAuth = await o.tokenAuth(room.id, 'mod', { role: 'moderator' });
+  await joined(o, room.id, {}, modAuth);
+  const partAuth = await o.tokenAuth(room.id, 'part');
+  const part = await joined(o, room.id, { media: { audio: true, video: true } }, partAuth);
+  assert.equal(part.media.audio, true);
+  const seen = (await eventTypes(o, part.id)).length;
+
+  let r = await as(modAuth, 'PATCH', `/v1/participants/${part.id}`, { server_mute: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.media.server_mute, true);
+  assert.equal(r.body.media.audio, false, 'a media plane must not see audio: true');
+  assert.equal(r.body.media.video, true, 'only the audio is muted');
+  const after = (await eventTypes(o, part.id)).slice(seen);
+  assert.deepEqual(after.sort(), ['participant.audio_disabled', 'participant.muted']);
+  assert.equal((await o.ok('GET', `/v1/participants/${part.id}`)).media.audio, false);
+
+  // Muted: no way back to audio, by itself, by an api key, nor by joining again.
+  const refused = await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { audio: true });
+  assertError(refused, 403, 'forbidden');
+  assert.match(refused.body.error.message, /server-muted/);
+  assertError(await o.req('PATCH', `/v1/participants/${part.id}`, { audio: true }), 403, 'forbidden');
+  assertError(await o.req('PATCH', `/v1/participants/${part.id}`, { audio: true, server_mute: true }), 403, 'forbidden');
+  const again = await join(o, room.id, { media: { audio: true } }, partAuth);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.body.id, part.id);
+  assert.equal(again.body.media.audio, false);
+  assert.equal(again.body.media.server_mute, true);
+  // Video is still the participant's own to turn off and on.
+  assert.equal((await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { video: false })).status, 200);
+  assert.equal((await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { video: true })).status, 200);
+
+  // Unmuted, the audio stays off until the participant turns it on.
+  const before = (await eventTypes(o, part.id)).length;
+  r = await as(modAuth, 'PATCH', `/v1/participants/${part.id}`, { server_mute: false });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.media.audio, false);
+  assert.deepEqual((await eventTypes(o, part.id)).slice(before), ['participant.unmuted']);
+  r = await as(partAuth, 'PATCH', `/v1/participants/${part.id}`, { audio: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.media.audio, true);
+
+  // An api key may lift the mute and turn the audio on in one request, as the server.
+  await as(modAuth, 'PATCH', `/v1/participants/${part.id}`, { server_mute: true });
+  r = await o.req('PATCH', `/v1/participants/${part.id}`, { server_mute: false, audio: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.media.audio, true);
+});
+
+test('emails follow the documented grammar; a refused one creates nothing', async () => {
+  const o = await vox.newOrg('emails');
+  const room = await o.createRoom();
+  const bad = ['<script>@x.com', 'a@x.com<b>', '"quoted"@x.com', 'a b@x.com', 'a@[127.0.0.1]',
+    'a@127.0.0.1', 'a..b@x.com', '.a@x.com', 'a@x', 'a@-x.com', 'a@x_y.com', 'j\u00f6rg@x.de',
+    `${'l'.repeat(65)}@x.com`, `a@${'d'.repeat(64)}.com`];
+  for (const email of bad)
+    assertError(await join(o, room.id, { identity: 'e', email }), 400, 'invalid_email', 'email');
+  assert.equal((await list(o, room.id)).length, 0);
+  const good = ["o'brien+tag@mail.example.co", 'A_B-C@xn--bcher-kva.example', `${'l'.repeat(64)}@x.io`];
+  for (const [i, email] of good.entries()) {
+    const p = await joined(o, room.id, { identity: `g${i}`, email });
+    assert.equal(p.email, email);
+  }
+});
+
 test('role changes recompute permissions and record role_changed', async () => {
   const o = await vox.newOrg('roles');
   const room = await o.createRoom();

@@ -106,7 +106,7 @@ test('audience asks, moderator approves: the member becomes a speaker', async (t
   if (changed) {
     const e = changed.find((x) => x.participant_id === alice.p.id);
     assert.ok(e, JSON.stringify(changed));
-    assert.deepEqual(e.data, { from: 'audience', to: 'speaker' });
+    assert.deepEqual(e.data, { identity: 'alice', from: 'audience', to: 'speaker' }); // as from PATCH
     assert.equal(e.room_id, room.id);
   }
   const st = await events(t, o, 'stage.*');
@@ -215,6 +215,46 @@ test('demote: the speaker itself or a moderator; never a non-speaker', async (t)
     assert.deepEqual(mine, ['audience>speaker', 'speaker>audience', 'audience>speaker', 'speaker>audience',
       'audience>speaker', 'speaker>audience']);
   }
+});
+
+test('a demoted speaker stops publishing: audio, video and screen share go off with their events', async (t) => {
+  const o = await vox.newOrg('stage-demote-media');
+  const room = await o.createRoom({ type: 'stage', screen_share_allowed: true });
+  const mod = await member(vox, o, room.id, 'mod', { role: 'moderator' });
+  const alice = await member(vox, o, room.id, 'alice');
+  const media = { audio: true, video: true, screen_share: true };
+  // An audience member publishes nothing.
+  assertError(await as(vox, alice, 'PATCH', `/v1/participants/${alice.p.id}`, { audio: true }), 403, 'forbidden');
+  const promote = async () => {
+    const req = (await ask(vox, alice, room.id)).body;
+    assert.equal((await as(vox, mod, 'POST', `/v1/stage/requests/${req.id}/approve`)).status, 200);
+    const on = await as(vox, alice, 'PATCH', `/v1/participants/${alice.p.id}`, media);
+    assert.equal(on.status, 200, on.text);
+    assert.deepEqual([on.body.media.audio, on.body.media.video, on.body.media.screen_share], [true, true, true]);
+  };
+  const offAfter = async (demote) => {
+    const before = (await events(t, o, `participant.*&participant_id=${alice.p.id}`)) || [];
+    const r = await demote();
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.role, 'audience');
+    const p = await o.ok('GET', `/v1/participants/${alice.p.id}`);
+    assert.deepEqual([p.media.audio, p.media.video, p.media.screen_share], [false, false, false]);
+    const now = await events(t, o, `participant.*&participant_id=${alice.p.id}`);
+    if (now) {
+      const types = now.slice(before.length).map((e) => e.type);
+      assert.deepEqual(types, ['participant.role_changed', 'participant.audio_disabled',
+        'participant.video_disabled', 'participant.screen_share_stopped']);
+    }
+  };
+  await promote();
+  await offAfter(() => as(vox, mod, 'POST', `/v1/rooms/${room.id}/stage/speakers/${alice.p.id}/demote`));
+  // The same through an api key, and when the speaker steps down itself.
+  await promote();
+  await offAfter(() => o.req('POST', `/v1/rooms/${room.id}/stage/speakers/${alice.p.id}/demote`));
+  await promote();
+  await offAfter(() => as(vox, alice, 'POST', `/v1/rooms/${room.id}/stage/speakers/${alice.p.id}/demote`));
+  // Back in the audience, the audio cannot be turned on again.
+  assertError(await as(vox, alice, 'PATCH', `/v1/participants/${alice.p.id}`, { audio: true }), 403, 'forbidden');
 });
 
 test('moderators: appointed with manage_stage, then decide requests', async () => {

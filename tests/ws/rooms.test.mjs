@@ -101,14 +101,19 @@ test('moderator mutes; a viewer trying to mute gets forbidden with its request i
   assert.equal(typeof err.error.message, 'string');
   assert.equal((await o.ok('GET', `/v1/participants/${b.p.id}`)).media.server_mute, false);
 
-  await mod.ok('mute', { participant_id: b.p.id });
+  const muted = await mod.ok('mute', { participant_id: b.p.id });
+  assert.equal(muted.participant.media.audio, false, 'the mute takes the audio with it');
   const up = await b.next('participant_updated', (m) => isP(b.p.id)(m) && m.participant.media.server_mute);
   assert.equal(up.participant.media.server_mute, true);
-  await v.next('participant_updated', (m) => isP(b.p.id)(m) && m.participant.media.server_mute);
+  assert.equal(up.participant.media.audio, false);
+  // Everyone hears of both: the audio went off, and why.
+  for (const change of ['participant.audio_disabled', 'participant.muted'])
+    await v.next('participant_updated', (m) => isP(b.p.id)(m) && m.changes.includes(change));
   // Server-muted: bob cannot turn his audio back on.
   await b.fails('update_state', { audio: true }, 'forbidden');
   await mod.ok('unmute', { participant_id: b.p.id });
-  await b.next('participant_updated', (m) => isP(b.p.id)(m) && m.participant.media.server_mute === false);
+  const un = await b.next('participant_updated', (m) => isP(b.p.id)(m) && m.changes.includes('participant.unmuted'));
+  assert.equal(un.participant.media.audio, false, 'unmuting does not turn the audio on');
   await b.ok('update_state', { audio: true }, 'state_updated');
 
   await mod.ok('deafen', { participant_id: b.p.id });
@@ -234,6 +239,10 @@ test('stage: request, moderator approves, requester gets role_changed, others pa
   await mod.ok('stage_demote', { participant_id: alice.p.id });
   const rc2 = await alice.next('role_changed', (m) => m.to === 'audience');
   assert.equal(rc2.from, 'speaker');
+  assert.equal(rc2.participant.media.audio, false, 'a demoted speaker publishes nothing');
+  const off = await bob.next('participant_updated', (m) => isP(alice.p.id)(m) && m.changes.includes('participant.audio_disabled'));
+  assert.equal(off.participant.media.audio, false);
+  assert.equal(off.participant.role, 'audience');
 });
 
 test('set_role and move over the socket', async () => {

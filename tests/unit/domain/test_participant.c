@@ -341,6 +341,97 @@ static void test_all_events(void **state)
         assert_string_equal(ev[i], offs[i]);
 }
 
+// Everything on, as a participant publishing all it can would be.
+static struct participant_media all_on(void)
+{
+    struct participant_media m;
+    participant_media_init(&m);
+    m.audio = m.video = m.screen_share = m.hand_raised = true;
+    return m;
+}
+
+static bool has_event(const char **ev, size_t n, const char *type)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ev[i], type) == 0)
+            return true;
+    return false;
+}
+
+static void test_enforce_server_mute(void **state)
+{
+    (void)state;
+    // A moderator's mute, applied as a change, takes the audio with it and says so.
+    struct participant_media before = all_on(), m = before;
+    struct participant_change mute = {.has_server_mute = true, .server_mute = true};
+    participant_apply_change(&m, &mute);
+    participant_media_enforce(&m, ROLE_PARTICIPANT, perm_for_role(ROLE_PARTICIPANT, ROOM_VIDEO));
+    assert_true(m.server_mute);
+    assert_false(m.audio);
+    assert_true(m.video && m.screen_share && m.hand_raised); // only the audio is muted
+    const char *ev[PARTICIPANT_EVENTS_MAX];
+    size_t n = participant_change_events(&before, &m, ev, PARTICIPANT_EVENTS_MAX);
+    assert_int_equal(n, 2);
+    assert_true(has_event(ev, n, "participant.audio_disabled"));
+    assert_true(has_event(ev, n, "participant.muted"));
+
+    // Muted, it cannot turn the audio back on; unmuted, it can again (the unmute alone does
+    // not turn the audio on).
+    struct participant_change_ctx x = self_ctx(ROLE_PARTICIPANT);
+    x.target_media = &m;
+    assert_int_equal(check(&x, (struct participant_change){.has_audio = true, .audio = true}),
+                     VOX_EFORBIDDEN);
+    struct participant_change unmute = {.has_server_mute = true, .server_mute = false};
+    participant_apply_change(&m, &unmute);
+    participant_media_enforce(&m, ROLE_PARTICIPANT, perm_for_role(ROLE_PARTICIPANT, ROOM_VIDEO));
+    assert_false(m.audio);
+    assert_int_equal(check(&x, (struct participant_change){.has_audio = true, .audio = true}),
+                     VOX_OK);
+}
+
+static void test_enforce_demoted_speaker(void **state)
+{
+    (void)state;
+    struct participant_media before = all_on(), m = before;
+    participant_media_enforce(&m, ROLE_AUDIENCE, perm_for_role(ROLE_AUDIENCE, ROOM_STAGE));
+    assert_false(m.audio || m.video || m.screen_share);
+    assert_true(m.hand_raised);
+    const char *ev[PARTICIPANT_EVENTS_MAX];
+    size_t n = participant_change_events(&before, &m, ev, PARTICIPANT_EVENTS_MAX);
+    assert_int_equal(n, 3);
+    assert_true(has_event(ev, n, "participant.audio_disabled"));
+    assert_true(has_event(ev, n, "participant.video_disabled"));
+    assert_true(has_event(ev, n, "participant.screen_share_stopped"));
+}
+
+static void test_enforce_keeps_what_is_allowed(void **state)
+{
+    (void)state;
+    // A speaker keeps everything; each missing flag takes exactly its own source.
+    struct participant_media m = all_on();
+    participant_media_enforce(&m, ROLE_SPEAKER, perm_for_role(ROLE_SPEAKER, ROOM_STAGE));
+    assert_true(m.audio && m.video && m.screen_share);
+    uint32_t talk = perm_for_role(ROLE_PARTICIPANT, ROOM_VIDEO);
+    m = all_on();
+    participant_media_enforce(&m, ROLE_PARTICIPANT, talk & ~PERM_VIDEO);
+    assert_true(m.audio && !m.video && m.screen_share);
+    m = all_on();
+    participant_media_enforce(&m, ROLE_PARTICIPANT, talk & ~PERM_STREAM);
+    assert_true(m.audio && m.video && !m.screen_share);
+    m = all_on();
+    participant_media_enforce(&m, ROLE_PARTICIPANT, talk & ~PERM_SPEAK);
+    assert_true(!m.audio && m.video && m.screen_share);
+    // A viewer publishes nothing, whatever an override grants.
+    m = all_on();
+    participant_media_enforce(&m, ROLE_VIEWER, PERM_ALL);
+    assert_false(m.audio || m.video || m.screen_share);
+    // Server deafen is about hearing: the audio stays.
+    m = all_on();
+    m.server_deaf = true;
+    participant_media_enforce(&m, ROLE_PARTICIPANT, talk);
+    assert_true(m.audio);
+}
+
 static void test_move(void **state)
 {
     (void)state;
@@ -417,6 +508,9 @@ int main(void)
         cmocka_unit_test(test_volume_bounds_and_empty),
         cmocka_unit_test(test_apply_and_events),
         cmocka_unit_test(test_all_events),
+        cmocka_unit_test(test_enforce_server_mute),
+        cmocka_unit_test(test_enforce_demoted_speaker),
+        cmocka_unit_test(test_enforce_keeps_what_is_allowed),
         cmocka_unit_test(test_move),
         cmocka_unit_test(test_remove),
         cmocka_unit_test(test_admit),

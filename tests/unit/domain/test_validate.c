@@ -27,12 +27,72 @@ static void test_uuid(void **state)
     assert_false(validate_uuid("123e4567e89b12d3a456426614174000"));
 }
 
+static void test_uuid_canon(void **state)
+{
+    (void)state;
+    char out[VALIDATE_UUID_LEN + 1];
+    assert_true(validate_uuid_canon("123E4567-E89B-12D3-A456-42661417400F", out));
+    assert_string_equal(out, "123e4567-e89b-12d3-a456-42661417400f");
+    assert_true(validate_uuid_canon("123e4567-e89b-12d3-a456-426614174000", out));
+    assert_string_equal(out, "123e4567-e89b-12d3-a456-426614174000");
+    memset(out, 'x', sizeof out);
+    assert_false(validate_uuid_canon("123E4567-E89B-12D3-A456-42661417400G", out));
+    assert_string_equal(out, "");
+    assert_false(validate_uuid_canon(NULL, out));
+    assert_false(validate_uuid_canon("", out));
+}
+
+static void test_key_id(void **state)
+{
+    (void)state;
+    char out[VALIDATE_KEY_ID_LEN + 1];
+    assert_true(validate_key_id("AKABCDEFGHJKLMNPQRSTUV"));
+    assert_true(validate_key_id("AK23456789WXYZ23456789"));
+    assert_true(validate_key_id_canon("akabcdefghjkLMNPQRSTUV", out));
+    assert_string_equal(out, "AKABCDEFGHJKLMNPQRSTUV");
+    assert_false(validate_key_id(NULL));
+    assert_false(validate_key_id(""));
+    assert_false(validate_key_id("AKABCDEFGHJKLMNPQRSTU"));   // 21
+    assert_false(validate_key_id("AKABCDEFGHJKLMNPQRSTUVW")); // 23
+    assert_false(validate_key_id("BKABCDEFGHJKLMNPQRSTUV"));  // not AK
+    assert_false(validate_key_id("AKABCDEFGHIKLMNPQRSTUV"));  // I is not in the alphabet
+    assert_false(validate_key_id("AKABCDEFGH0KLMNPQRSTUV"));  // nor 0
+    assert_false(validate_key_id("AKABCDEFGH-KLMNPQRSTUV"));
+    assert_false(validate_key_id("123e4567-e89b-12d3-a456-426614174000"));
+    memset(out, 'x', sizeof out);
+    assert_false(validate_key_id_canon("AK%00", out));
+    assert_string_equal(out, "");
+}
+
 static void test_email(void **state)
 {
     (void)state;
     assert_true(validate_email("a@b.co"));
     assert_true(validate_email("first.last+tag@sub.example.com"));
-    assert_true(validate_email("j\xc3\xb6rg@example.de"));
+    assert_true(validate_email("A.B-C_D@Example-1.COM"));
+    assert_true(validate_email("!#$%&'*+-/=?^_`{|}~@x.io")); // every atext symbol
+    assert_true(validate_email("a@xn--bcher-kva.example"));  // an IDN as its A-label
+    assert_true(validate_email("a@1.example"));
+    assert_true(validate_email("a@b.c1"));
+    // Outside the grammar: markup, quotes, comments, literals, UTF-8, bad dots and labels.
+    assert_false(validate_email("<script>@x.com"));
+    assert_false(validate_email("a@x.com<script>"));
+    assert_false(validate_email("\"a b\"@x.com"));
+    assert_false(validate_email("a(c)@x.com"));
+    assert_false(validate_email("a@[127.0.0.1]"));
+    assert_false(validate_email("a@127.0.0.1"));
+    assert_false(validate_email("a,b@x.com"));
+    assert_false(validate_email("a;b@x.com"));
+    assert_false(validate_email("a\\b@x.com"));
+    assert_false(validate_email("j\xc3\xb6rg@example.de"));
+    assert_false(validate_email("a@b\xc3\xbc.de"));
+    assert_false(validate_email(".a@x.com"));
+    assert_false(validate_email("a.@x.com"));
+    assert_false(validate_email("a..b@x.com"));
+    assert_false(validate_email("a@-x.com"));
+    assert_false(validate_email("a@x-.com"));
+    assert_false(validate_email("a@x_y.com"));
+    assert_false(validate_email("a@x.com-"));
     assert_false(validate_email(NULL));
     assert_false(validate_email(""));
     assert_false(validate_email("plain"));
@@ -61,15 +121,32 @@ static void test_email_lengths(void **state)
     memset(buf, 'a', 65);
     strcpy(buf + 65, "@x.io");
     assert_false(validate_email(buf));
-    // 254 bytes total is fine, 255 is not.
+    // A 63-byte label is fine, 64 is not.
+    strcpy(buf, "a@");
+    memset(buf + 2, 'l', 63);
+    strcpy(buf + 65, ".io");
+    assert_true(validate_email(buf));
+    strcpy(buf, "a@");
+    memset(buf + 2, 'l', 64);
+    strcpy(buf + 66, ".io");
+    assert_false(validate_email(buf));
+    // 254 bytes total is fine, 255 is not (labels of 50 keep each one legal).
+    memset(buf, 'a', 10);
+    buf[10] = '@';
+    for (size_t i = 11; i < 250; i++)
+        buf[i] = (i - 11) % 51 == 50 ? '.' : 'd';
+    strcpy(buf + 250, ".com");
+    assert_int_equal(strlen(buf), 254);
+    assert_true(validate_email(buf));
+    memmove(buf + 1, buf, 255);
+    assert_int_equal(strlen(buf), 255);
+    assert_false(validate_email(buf));
+    // One 239-byte label within 254 bytes: the label limit refuses it.
     memset(buf, 'a', 10);
     buf[10] = '@';
     memset(buf + 11, 'd', 254 - 11 - 4);
     strcpy(buf + 254 - 4, ".com");
     assert_int_equal(strlen(buf), 254);
-    assert_true(validate_email(buf));
-    memmove(buf + 1, buf, 255);
-    assert_int_equal(strlen(buf), 255);
     assert_false(validate_email(buf));
 }
 
@@ -147,7 +224,8 @@ static void test_slug(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_uuid),          cmocka_unit_test(test_email),
+        cmocka_unit_test(test_uuid),          cmocka_unit_test(test_uuid_canon),
+        cmocka_unit_test(test_key_id),        cmocka_unit_test(test_email),
         cmocka_unit_test(test_email_lengths), cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_name),          cmocka_unit_test(test_slug),
     };
