@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Identities banned from a session (a participant removed with `ban: true`): kept until the
-// session is deleted with its room, so they survive a restart; a session that has ended lets
-// nobody in anyway, and the room's next session starts with no bans.
+// Identities banned from a session (a participant removed with `ban: true`): kept until lifted
+// or until the session is deleted with its room, so they survive a restart; a session that
+// has ended lets nobody in anyway, and the room's next session starts with no bans.
 #ifndef VOX_STORE_BANS_H
 #define VOX_STORE_BANS_H
 

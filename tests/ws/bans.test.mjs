@@ -140,3 +140,51 @@ test('a ban survives a restart and ends with its session', async () => {
     await v.destroy();
   }
 });
+
+test('an api key lists and lifts bans; tokens cannot; lifting lets the identity back in', async () => {
+  const o = await vox.newOrg('unban');
+  const stranger = await vox.newOrg('unban-stranger');
+  const room = await o.createRoom({ type: 'voice' });
+  const host = await joinAs(vox, o, room.id, 'host', { role: 'host' });
+  const dan = await joinAs(vox, o, room.id, 'dan');
+  const sid = dan.p.session_id;
+  await host.ok('remove', { participant_id: dan.p.id, reason: 'loud', ban: true });
+  assert.equal((await dan.waitClose()).code, 4003);
+
+  const list = await o.ok('GET', `/v1/sessions/${sid}/bans`);
+  assert.equal(list.bans.length, 1);
+  const [b] = list.bans;
+  assert.equal(b.identity, 'dan');
+  assert.equal(b.by, 'host');
+  assert.equal(b.reason, 'loud');
+  assert.equal(b.session_id, sid);
+  assert.equal(b.room_id, room.id);
+  assert.match(b.created_at, /^\d{4}-\d\d-\d\dT/);
+
+  // Tokens, other orgs and bad input are refused, and change nothing.
+  const hostAuth = `Bearer ${host.token}`;
+  assertError(await vox.req('GET', `/v1/sessions/${sid}/bans`, { auth: hostAuth }), 401, 'unauthorized');
+  assertError(await vox.req('POST', `/v1/sessions/${sid}/unban`, { auth: hostAuth, body: { identity: 'dan' } }), 401, 'unauthorized');
+  assertError(await stranger.req('GET', `/v1/sessions/${sid}/bans`), 404, 'not_found');
+  assertError(await stranger.req('POST', `/v1/sessions/${sid}/unban`, { identity: 'dan' }), 404, 'not_found');
+  assertError(await o.req('POST', `/v1/sessions/${sid}/unban`, {}), 400, 'missing_field', 'identity');
+  assertError(await o.req('POST', `/v1/sessions/${sid}/unban`, { identity: 'dan', x: 1 }), 400, 'unknown_field', 'x');
+  assertError(await o.req('POST', '/v1/sessions/nope/unban', { identity: 'dan' }), 400, 'invalid_uuid', 'session_id');
+  assertError(await o.req('POST', `/v1/sessions/${sid}/unban`, { identity: 'nobody' }), 404, 'not_found', 'identity');
+  assert.equal((await o.ok('GET', `/v1/sessions/${sid}/bans`)).bans.length, 1);
+  await wsJoinBanned(dan.token, 'dan-still-banned');
+
+  const lifted = await o.ok('POST', `/v1/sessions/${sid}/unban`, { identity: 'dan' });
+  assert.equal(lifted.identity, 'dan');
+  assert.deepEqual((await o.ok('GET', `/v1/sessions/${sid}/bans`)).bans, []);
+  const ev = (await o.ok('GET', `/v1/events?type=ban.lifted&session_id=${sid}`)).events;
+  assert.deepEqual(ev.map((e) => e.data), [{ identity: 'dan', by: o.keyId }]);
+  assertError(await o.req('POST', `/v1/sessions/${sid}/unban`, { identity: 'dan' }), 404, 'not_found', 'identity');
+
+  // The same token joins again.
+  const c = await Client.connect(vox, dan.token, 'dan-back');
+  const j = await c.ok('join', {}, 'joined');
+  assert.equal(j.session.id, sid);
+  c.close();
+  host.close();
+});

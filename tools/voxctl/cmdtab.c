@@ -193,6 +193,15 @@ static const struct cmdtab_cmd cmds[] = {
         "List a session's participants", "session participants $SESSION_ID --status left"),
     CMD("session", "events", "GET", "/v1/sessions/{session_id}/events", CMDTAB_KEY, NULL,
         FIELDS(EVENT_QUERY), EVENT_COLS, "List a session's events", "session events $SESSION_ID"),
+    CMD("session", "bans", "GET", "/v1/sessions/{session_id}/bans", CMDTAB_KEY, NULL, FIELDS(PAGE),
+        COLS({"IDENTITY", "identity"}, {"BY", "by"}, {"REASON", "reason"},
+             {"CREATED", "created_at"}),
+        "List the identities banned from a session (removed with --ban true)",
+        "session bans $SESSION_ID"),
+    CMD("session", "unban", "POST", "/v1/sessions/{session_id}/unban", CMDTAB_KEY,
+        FIELDS(F("identity", "identity", STRING, REQ, "the banned identity")), NULL, NULL,
+        "Lift a session ban: the identity may join the session again",
+        "session unban $SESSION_ID --identity bob"),
 
     // ---- participants ----
     CMD("participant", "join", "POST", "/v1/rooms/{room_id}/participants", CMDTAB_KEY_OR_USER,
