@@ -258,9 +258,15 @@ async function scenario(ctx) {
   await err('POST /v1/participants/{participant_id}/move', 400, 'Moving into the room the participant is in',
     { params: { participant_id: moved.id }, body: { room_id: breakout.id } });
   await call('POST /v1/participants/{participant_id}/remove', { auth: aliceTok, params: { participant_id: bob.id },
-    body: { reason: 'off topic' }, expect: 200 });
+    body: { reason: 'off topic', ban: true }, expect: 200, title: 'The host (alice) removes bob and bans him from the session' });
   await err('POST /v1/participants/{participant_id}/remove', 409, 'Removing someone already gone',
     { params: { participant_id: bob.id } });
+  await err('POST /v1/rooms/{room_id}/participants', 403, 'A banned identity cannot rejoin the session, with any token',
+    { auth: bobTok, params: { room_id: room.id }, body: {} });
+  await call('GET /v1/sessions/{session_id}/bans', { params: { session_id: s1.id } });
+  await call('POST /v1/sessions/{session_id}/unban', { params: { session_id: s1.id }, body: { identity: 'bob' }, expect: 200 });
+  await err('POST /v1/sessions/{session_id}/unban', 404, 'An identity that is not banned from the session',
+    { params: { session_id: s1.id }, body: { identity: 'bob' } });
   await err('GET /v1/sessions/{session_id}', 403, 'An access token for another room',
     { auth: await mint('zoe', breakout.id), params: { session_id: s1.id } });
   await call('POST /v1/participants/{participant_id}/leave', { auth: aliceTok, params: { participant_id: alice.id }, expect: 200 });
@@ -427,11 +433,11 @@ const RULES = {
   'GET /v1/openapi.json': 'Generated from the same route and body tables the server dispatches and validates with. The examples below trim `paths` to its first entries.',
   'POST /v1/orgs': 'Answers the org with its first api key, whose `secret` is shown only in this answer (stored sealed with the server master key).',
   'GET /v1/orgs': 'Paged (`limit`, `offset`).',
-  'DELETE /v1/orgs/{org_id}': 'Deletes the org with its keys, rooms, sessions, participants and events; its keys stop working at once.',
-  'POST /v1/orgs/{org_id}/keys': 'The `secret` is shown only in this answer.',
+  'DELETE /v1/orgs/{org_id}': 'Deletes the org with its keys, rooms, sessions, participants and events; its keys and their tokens stop working at once, and every WebSocket of the org is closed with 4005 (reason `org deleted`) before this answer is sent.',
+  'POST /v1/orgs/{org_id}/keys': 'The `secret` is shown only in this answer. Logged as `api_key.created` (`key_id`, `name`, `by`: "admin") in the org\'s event log.',
   'GET /v1/keys': 'Revoked keys are listed with `revoked_at`; secrets are never listed. Not paged.',
-  'POST /v1/keys': 'Store the `secret` at once: it cannot be read again.',
-  'DELETE /v1/keys/{key_id}': 'Revokes another key of the org (access tokens it signed stop working). A key cannot revoke itself (409 `conflict`); the id is matched in either case, an unknown one is 404 and a malformed one 400 `invalid_uuid`.',
+  'POST /v1/keys': 'Store the `secret` at once: it cannot be read again. Logged as `api_key.created` with `key_id`, `name` and `by` (the calling key id); events never carry a secret. (The org\'s first key is part of the org\'s creation and has no event.)',
+  'DELETE /v1/keys/{key_id}': 'Revokes another key of the org, everywhere at once: the key and every access token it signed (minted here or by your backend) are refused from the next request on (401), and every WebSocket opened with such a token stops acting and is closed with 4005 (reason `api key revoked`, after an `error` `credentials_revoked`) before this answer is sent. Their participants become `reconnecting` as after any dropped socket: a token signed by another key resumes them (key rotation), else they leave after the presence grace. Logged as `api_key.revoked` (`key_id`, `name`, `by`). A key cannot revoke itself (409 `conflict`); the id is matched in either case, an unknown or already revoked one is 404 and a malformed one 400 `invalid_uuid`.',
   'POST /v1/tokens': 'Mints an HS256 JWT signed with the calling key\'s secret (header `kid` = key id). The room must exist in the caller\'s org. Default `ttl` 3600 s; the server refuses more than `--token-max-ttl` (86400 s by default). The token is not stored: revoke the signing key to invalidate its tokens.',
   'POST /v1/rooms': 'Answers 201 with `Location: /v1/rooms/{id}`. Defaults: `media_mode` sfu, `bitrate` by type (voice/stage 64000, video/screen_share 48000, broadcast 96000), `screen_share_allowed` true, `empty_timeout` the server\'s `--empty-timeout` (30 s). `participant_limit` in the answer is the limit that applies (the type\'s ceiling when `max_participants` is 0). The password is stored hashed; answers only say `has_password`.',
   'GET /v1/rooms': 'Query: `type`, `category_id`, `limit` (1–500, default 50), `offset`.',
@@ -451,12 +457,14 @@ const RULES = {
   'POST /v1/sessions/{session_id}/end': 'active or paused → completed (`end_reason` "ended"); everyone still in it leaves (`participant.left` with reason `session_ended`). Same auth rules as prepare.',
   'POST /v1/sessions/{session_id}/cancel': 'scheduled or ready → cancelled. Same auth rules as prepare.',
   'POST /v1/sessions/{session_id}/fail': 'ready, active or paused → failed; everyone still in it leaves. Same auth rules as prepare.',
-  'POST /v1/rooms/{room_id}/participants': 'Joins the room\'s live session, or opens one (a persistent room opens a new session after the last one ended; a one-off room answers 409 `session_ended`). 201 for a new participant; 200 with the existing participant when the identity is already in the session. With an api key `identity` is required, `role` may be any role and the room password is not asked. With a token the identity, name and role come from the token (sending another `identity` or any `role` is 403), `kind` "recorder" needs the recorder grant, and a room password must be sent. In a waiting room everyone except host/co_host starts as `waiting` and takes no seat until admitted. A full room is 409 `room_full`.',
+  'POST /v1/rooms/{room_id}/participants': 'Joins the room\'s live session, or opens one (a persistent room opens a new session after the last one ended; a one-off room answers 409 `session_ended`). 201 for a new participant; 200 with the existing participant when the identity is already in the session. With an api key `identity` is required, `role` may be any role and the room password is not asked. With a token the identity, name and role come from the token (sending another `identity` or any `role` is 403), `kind` "recorder" needs the recorder grant, and a room password must be sent. In a waiting room everyone except host/co_host starts as `waiting` and takes no seat until admitted. A full room is 409 `room_full`; an identity removed from the session with `ban: true` is 403 `banned`.',
   'GET /v1/rooms/{room_id}/participants': 'Query: `status` (a status, or `present` for joining/connected/reconnecting), `session_id` (default: the room\'s latest session), `limit`, `offset`. The answer names the `session_id` listed (null when the room never had one).',
   'GET /v1/sessions/{session_id}/participants': 'Query: `status`, `limit`, `offset`.',
   'PATCH /v1/participants/{participant_id}': 'At least one member. Media rules: a participant changes its own state (turning audio on needs `speak` and no server mute, video needs `video`, screen share needs `stream` and the room flag; a viewer publishes nothing). On others one may only turn audio/video/screen share off or lower a hand, with `mute_members` and a higher role; `server_mute`/`server_deaf` need `mute_members`/`deafen_members`. Role changes need `manage_room` or host/co_host, a higher role than the target, and never grant above one\'s own (an api key may assign any role). Only the participant itself changes `name` and `metadata` (an api key acts as the participant). The stored state never claims more than the permissions allow: a server mute turns the audio off too (events `participant.audio_disabled` and `participant.muted`), and it stays off until the mute is lifted (lifting it does not turn it back on); a new role switches off what it may not publish (`participant.role_changed`, then `participant.audio_disabled`, `participant.video_disabled`, `participant.screen_share_stopped` as they apply).',
   'POST /v1/participants/{participant_id}/leave': 'A token leaves only as itself. 409 `participant_gone` when already gone. No body.',
-  'POST /v1/participants/{participant_id}/remove': 'Needs `mute_members` or `manage_room` and a higher role than the target (an api key acts as a host, so it cannot remove a host). Removing oneself is 400 (leave instead).',
+  'POST /v1/participants/{participant_id}/remove': 'Needs `mute_members` or `manage_room` and a higher role than the target (an api key acts as a host, so it cannot remove a host). Removing oneself is 400 (leave instead). With `ban: true` the identity is also banned from the session until it ends (or the backend lifts the ban with `POST /v1/sessions/{session_id}/unban`): every later join of that identity into it (REST or WebSocket, with the same token, a new token or an api key) and every move into it is 403 `banned`. Bans are stored and survive a restart; the room\'s next session starts without them. The `participant.removed` event carries `reason`, `by` and `ban`.',
+  'GET /v1/sessions/{session_id}/bans': 'Api keys only. The identities removed from the session with `ban: true`, oldest first, with who banned them (`by`: the remover\'s identity, or "server" for an api key) and the removal\'s `reason`. Query: `limit`, `offset`.',
+  'POST /v1/sessions/{session_id}/unban': 'Api keys only (a token can ban by removing, but only the backend lifts a ban). The identity may join the session again; answers the lifted ban and logs `ban.lifted` (`identity`, `by`: the key id). 404 `not_found` (field `identity`) when it is not banned.',
   'POST /v1/participants/{participant_id}/admit': 'Host or co_host (or an api key); the target must be `waiting` (409 `not_waiting` otherwise, `participant_gone` once it left or was removed or denied) and the room must have a free seat (409 `room_full`). The participant becomes `connected`.',
   'POST /v1/participants/{participant_id}/deny': 'Host or co_host (or an api key); the target must be `waiting` (409 `not_waiting` or `participant_gone` otherwise, as for admit). The participant becomes `denied`.',
   'POST /v1/participants/{participant_id}/move': 'Seats the participant in the other room\'s live (or a new) session as a new participant (201; 200 when the identity is already there) and marks the old one `left` (`participant.moved`). Moving someone else needs `move_members` and a higher role; the participant needs `connect` in the destination.',
@@ -513,6 +521,10 @@ const FIELD_NOTES = {
     media: 'initial state: `audio`, `video`, `screen_share`, `hand_raised` (booleans), at most 512 bytes',
   },
   'PATCH /v1/participants/{participant_id}': { volume: 'percent, default 100' },
+  'POST /v1/participants/{participant_id}/remove': {
+    reason: 'recorded in the `participant.removed` event',
+    ban: 'default false; true keeps the identity out of this session until it ends (403 `banned`)',
+  },
   'POST /v1/participants/{participant_id}/signals': {
     to: 'the addressee\'s participant id (present in the sender\'s session), or `"*"` for everyone else present',
     signal: '`kind` (required): `offer`, `answer`, `candidate` or `message`; `sdp`: string, at most 12000 bytes, required for offer/answer; `candidate`: object or string, at most 4096 bytes, required for candidate; `data`: any JSON, at most 8192 bytes. Other members are 400 `unknown_field` (field `signal.<name>`). Relayed to the addressee as sent',
@@ -723,8 +735,8 @@ label  = 1 to 63 letters, digits and hyphens, not starting or ending with a hyph
 | participant access token | \`Authorization: Bearer $TOKEN\` (an HS256 JWT) | sessions, participants and stage routes, for the token's own room |
 
 A participant access token is minted by \`POST /v1/tokens\` (or by your backend with the same
-key secret) and signed with the api key's secret; revoking the key invalidates its tokens.
-Its header and claims, as minted in the example below:
+key secret) and signed with the api key's secret; revoking the key invalidates its tokens at
+once, on REST and on open WebSockets. Its header and claims, as minted in the example below:
 
 ${fence('json', JSON.stringify(jwt, null, 2))}
 
@@ -734,6 +746,15 @@ ${fence('json', JSON.stringify(jwt, null, 2))}
 \`recorder\` (default false) and \`role\` (empty: the room decides — participant, or audience on
 a stage; \`admin\` makes a joiner host). Within the room, what a token may do then follows the
 permissions of its participant (listed in every participant answer).
+
+**Token times.** \`exp\` is required and has no leeway: a token is valid while the server's
+clock is before \`exp\` (401 \`token expired\` from that second on, and an open WebSocket is
+closed with 4001). \`nbf\` and \`iat\` may be up to 5 s ahead of the server's clock (skew
+between your backend and voxd); beyond that the token is 401 \`token not yet valid\` or
+\`token issued in the future\`. \`--token-max-ttl\` (86400 s by default) caps every token the
+server accepts, not only the ones it mints: a token whose lifetime \`exp - iat\` (or
+\`exp - now\` when it has no \`iat\`) exceeds it is 401 with the message "token lifetime
+exceeds the server's --token-max-ttl". The 401 message always says which rule refused it.
 
 **Errors.** Every error answer has the same shape; \`field\` names the member or query
 parameter at fault, or is null:
@@ -746,7 +767,7 @@ ${example(e401)}
 | --- | --- |
 | 400 | \`invalid_json\`, \`unknown_field\`, \`missing_field\`, \`invalid_type\`, \`out_of_range\`, \`too_long\`, \`too_short\`, \`invalid_uuid\`, \`invalid_email\`, \`invalid_value\`, \`body_too_large\`, \`invalid\` |
 | 401 | \`unauthorized\` (missing, malformed, unknown, revoked or expired credentials) |
-| 403 | \`forbidden\` (a permission or grant is missing), \`wrong_room\` (the token is for another room), \`wrong_password\`, \`not_joined\` |
+| 403 | \`forbidden\` (a permission or grant is missing), \`wrong_room\` (the token is for another room), \`wrong_password\`, \`not_joined\`, \`banned\` (removed from the session with \`ban: true\`) |
 | 404 | \`not_found\` (unknown route, or no such resource in your org) |
 | 405 | \`method_not_allowed\` (the \`Allow\` header lists the methods) |
 | 409 | \`conflict\`, \`wrong_room\` (a signal's addressee is not in the sender's session), \`name_taken\`, \`session_exists\`, \`session_ended\`, \`invalid_transition\`, \`room_full\`, \`not_a_stage\`, \`request_pending\`, \`request_not_pending\`, \`already_speaker\`, \`not_a_speaker\`, \`already_moderator\`, \`moderator_limit\`, \`participant_not_present\`, \`participant_gone\` (the participant left or was removed or denied), \`not_waiting\` (admit/deny of a participant not in the waiting room) |
@@ -768,7 +789,8 @@ when unset. Query parameters and \`scheduled_at\` also accept integer millisecon
 **Durability.** Writes are group-committed: the server batches the changes of one loop
 iteration into one transaction, and sends each answer only once its change is durable. A
 refused request (any 4xx/5xx) changes nothing. Every change appends an event to the org's
-event log (\`GET /v1/events\`).
+event log (\`GET /v1/events\`), api keys' creation and revocation included
+(\`api_key.created\`, \`api_key.revoked\`, never with the secret).
 
 **Location.** Creating a room, category, session, participant or stage request answers 201 with
 a \`Location\` header naming the new resource.

@@ -22,6 +22,7 @@ static const struct api_module *const modules[] = {
     &api_meta_module,       &api_orgs_module,      &api_tokens_module,       &api_rooms_module,
     &api_categories_module, &api_sessions_module,  &api_participants_module, &api_stage_module,
     &api_events_module,     &api_analytics_module, &api_dev_module,          &api_signals_module,
+    &api_bans_module,
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 

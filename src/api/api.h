@@ -175,6 +175,7 @@ extern const struct api_module api_events_module;
 extern const struct api_module api_analytics_module;
 extern const struct api_module api_dev_module;
 extern const struct api_module api_signals_module;
+extern const struct api_module api_bans_module;
 
 #define API_MODULE(name, table)                                                                    \
     const struct api_module name = {table, sizeof(table) / sizeof(table[0]), NULL}

@@ -161,12 +161,15 @@ int auth_verify_access_token(struct api_call *c, const char *token, const char *
     if (jwt_parse(token, strlen(token), &j, reason))
         return VOX_EUNAUTH;
     int err = VOX_EUNAUTH;
+    int64_t now_s = c->now_ms / 1000;
     const char *kid = j.kid ? j.kid : j.iss;
     const struct cached_key *k = kid ? lookup_key(c, kid) : NULL;
     if (!k)
         *reason = "token signed by an unknown or revoked api key";
-    else if (jwt_verify_hs256(&j, k->secret, k->secret_len, c->now_ms / 1000, 5, reason) == 0 &&
-             access_token_from_jwt(&j, &t, reason) == 0) {
+    else if (jwt_verify_hs256(&j, k->secret, k->secret_len, now_s, ACCESS_TOKEN_LEEWAY_S, reason) ==
+                 0 &&
+             access_token_from_jwt(&j, &t, reason) == 0 &&
+             access_token_check_times(&t, now_s, c->cfg->token_max_ttl_s, reason) == 0) {
         caller_from_token(&c->who, &t, k->org_id);
         err = 0;
     }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Orgs (admin only) and api keys. A key's secret is returned once, at creation, and stored
 // sealed with the server's master key (the server needs it back to verify access tokens).
+// Creating a key (but the first, part of the org's creation) and revoking one are events of
+// its org; revoking a key or deleting an org closes the WebSockets its tokens opened too.
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api_int.h"
+#include "api/rtc.h"
 #include "auth/b64.h"
 #include "auth/secretbox.h"
 #include "core/err.h"
@@ -40,8 +43,23 @@ static void new_key_id(char out[40])
     out[22] = '\0';
 }
 
-// Creates a key for org_id; on success *json describes it with its one-time secret.
-static int create_key(struct api_call *c, const char *org_id, const char *name, json_t **json)
+// Appends api_key.created / api_key.revoked to the key's org (an admin caller has no org of
+// its own). Never the secret: only the id, the name and who did it.
+static void key_event(struct api_call *c, const char *type, const struct key_rec *k)
+{
+    char own[sizeof c->who.org_id];
+    memcpy(own, c->who.org_id, sizeof own);
+    snprintf(c->who.org_id, sizeof c->who.org_id, "%s", k->org_id);
+    api_event(c, type, NULL, NULL, NULL,
+              json_pack("{s:s, s:s, s:s}", "key_id", k->id, "name", k->name, "by",
+                        c->who.kind == CALLER_KEY ? c->who.key_id : "admin"));
+    memcpy(c->who.org_id, own, sizeof own);
+}
+
+// Creates a key for org_id; on success *out is its record and *json describes it with its
+// one-time secret.
+static int create_key(struct api_call *c, const char *org_id, const char *name, struct key_rec *out,
+                      json_t **json)
 {
     struct key_rec k = {0};
     uint8_t raw[32];
@@ -63,6 +81,7 @@ static int create_key(struct api_call *c, const char *org_id, const char *name, 
         return err;
     *json = key_json(&k);
     json_object_set_new(*json, "secret", json_string(secret));
+    *out = k;
     return 0;
 }
 
@@ -85,11 +104,12 @@ static void org_create(struct api_call *c)
                      : NULL;
     o.created_at = c->now_ms;
     json_t *key = NULL;
+    struct key_rec k;
     int err = c->st->ops->begin(c->st);
     if (!err)
         err = c->st->orgs->create(c->st, &o);
     if (!err)
-        err = create_key(c, o.id, body_str(b, "key_name", "default"), &key);
+        err = create_key(c, o.id, body_str(b, "key_name", "default"), &k, &key);
     if (!err)
         err = c->st->ops->commit(c->st);
     if (err) {
@@ -151,10 +171,12 @@ static void org_delete(struct api_call *c)
         free(keys);
     }
     int err = c->st->orgs->remove(c->st, id);
-    if (err)
+    if (err) {
         api_fail(c, err, "org");
-    else
-        api_no_content(c);
+        return;
+    }
+    rtc_revoke(c->api->rtc, id, NULL, "org deleted");
+    api_no_content(c);
 }
 
 // The calling key's own org.
@@ -180,8 +202,11 @@ static void respond_new_key(struct api_call *c, const char *org_id)
     if (!b)
         return;
     json_t *key = NULL;
-    int err = create_key(c, org_id, body_str(b, "name", ""), &key);
+    struct key_rec k;
+    int err = create_key(c, org_id, body_str(b, "name", ""), &k, &key);
     json_decref(b);
+    if (!err)
+        key_event(c, "api_key.created", &k);
     if (err)
         api_fail(c, err, "api key");
     else
@@ -224,21 +249,31 @@ static void key_list(struct api_call *c)
     api_json(c, 200, json_pack("{s:o}", "keys", arr));
 }
 
+// Takes effect at once: the key drops out of the secret cache (Basic and Bearer credentials
+// look it up again and find it revoked), and its sockets stop acting and close with 4005
+// before this answer goes out (both wait for the batch commit).
 static void key_revoke(struct api_call *c)
 {
     const char *id = api_path_key_id(c, 0, "key_id");
+    struct key_rec k;
     if (!id)
         return;
     if (strcmp(id, c->who.key_id) == 0) {
         api_error(c, 409, "conflict", "key_id", "a key cannot revoke itself");
         return;
     }
-    int err = c->st->keys->revoke(c->st, c->who.org_id, id, c->now_ms);
+    int err = c->st->keys->get(c->st, id, &k);
+    if (!err && strcmp(k.org_id, c->who.org_id) != 0)
+        err = VOX_ENOTFOUND;
+    if (!err)
+        err = c->st->keys->revoke(c->st, c->who.org_id, id, c->now_ms);
     if (err) {
         api_fail(c, err, "api key");
         return;
     }
     key_cache_forget(c->api->keys, id);
+    key_event(c, "api_key.revoked", &k);
+    rtc_revoke(c->api->rtc, c->who.org_id, id, "api key revoked");
     api_no_content(c);
 }
 

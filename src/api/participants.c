@@ -64,6 +64,7 @@ const size_t participants_update_nfields =
 
 const struct body_field participants_remove_fields[] = {
     {.name = "reason", .type = BODY_STRING, .max = 256},
+    {.name = "ban", .type = BODY_BOOL},
 };
 const size_t participants_remove_nfields =
     sizeof participants_remove_fields / sizeof participants_remove_fields[0];
@@ -484,6 +485,10 @@ static void join_in_tx(struct api_call *c, const json_t *b, const struct room_re
         return;
     }
     snprintf(j->p.session_id, sizeof j->p.session_id, "%s", s.id);
+    if (participants_moves_check_ban(c, s.id, j->p.identity)) {
+        c->st->ops->rollback(c->st);
+        return;
+    }
     err = c->st->participants->find_active(c->st, c->who.org_id, s.id, j->p.identity, &old);
     if (err == 0) {
         if ((err = api_tx_end(c, rejoin(c, b, &old))))
@@ -657,7 +662,7 @@ static const struct api_route routes[] = {
     {{HTTP_POST, "/v1/participants/{participant_id}/remove"},
      participants_moves_remove,
      AUTH_KEY_OR_USER,
-     "Remove (kick) a participant",
+     "Remove (kick) a participant; with ban, its identity cannot rejoin the session",
      API_BODY(participants_remove_fields)},
     {{HTTP_POST, "/v1/participants/{participant_id}/admit"},
      participants_moves_admit,

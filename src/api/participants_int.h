@@ -57,6 +57,10 @@ void participants_moves_deny(struct api_call *c);
 void participants_moves_move(struct api_call *c);
 void participants_moves_heartbeat(struct api_call *c);
 
+// Whether identity may enter session_id: 0, or -1 after answering 403 `banned` (it was removed
+// from that session with `ban: true`) or a store error.
+int participants_moves_check_ban(struct api_call *c, const char *session_id, const char *identity);
+
 // The presence timer: connected -> reconnecting -> left for participants not seen in time.
 void participants_moves_tick(struct api_call *c);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Participants leaving their seat or changing it: leave, remove, waiting-room admit/deny, moves
-// between rooms, heartbeats and the presence timer that marks silent participants gone.
+// Participants leaving their seat or changing it: leave, remove (and the session ban it may
+// set), waiting-room admit/deny, moves between rooms, heartbeats and the presence timer that
+// marks silent participants gone.
 #include "api/participants_int.h"
 
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/uuid.h"
+#include "store/bans.h"
 
 #define PRESENCE_BATCH 200 // rows the presence tick handles per status per run
 
@@ -87,6 +89,53 @@ void participants_moves_leave(struct api_call *c)
     participant_rec_fini(&p);
 }
 
+int participants_moves_check_ban(struct api_call *c, const char *session_id, const char *identity)
+{
+    int err = c->st->bans->get(c->st, c->who.org_id, session_id, identity, NULL);
+    if (err == VOX_ENOTFOUND)
+        return 0;
+    if (err)
+        api_fail(c, err, "ban");
+    else
+        api_error(c, 403, "banned", NULL,
+                  "this identity was removed from the session and banned until it ends");
+    return -1;
+}
+
+// Bans p's identity from its session; call in the remove's transaction.
+static int ban(struct api_call *c, const struct participant_rec *p, const char *by,
+               const char *reason)
+{
+    struct ban_rec b = {.created_at = c->now_ms};
+    snprintf(b.org_id, sizeof b.org_id, "%s", p->org_id);
+    snprintf(b.room_id, sizeof b.room_id, "%s", p->room_id);
+    snprintf(b.session_id, sizeof b.session_id, "%s", p->session_id);
+    snprintf(b.identity, sizeof b.identity, "%s", p->identity);
+    snprintf(b.by, sizeof b.by, "%s", by);
+    snprintf(b.reason, sizeof b.reason, "%s", reason);
+    return c->st->bans->add(c->st, &b);
+}
+
+// Removes p (and with `ban`, keeps its identity out of the session) in one transaction.
+static void remove_and_answer(struct api_call *c, struct participant_rec *p, const json_t *b)
+{
+    const char *by = c->who.kind == CALLER_PARTICIPANT ? c->who.identity : "server";
+    const char *reason = body_str(b, "reason", "");
+    bool banned = body_bool(b, "ban", 0);
+    int err = c->st->ops->begin(c->st);
+    if (!err) {
+        err = banned ? ban(c, p, by, reason) : 0;
+        if (!err)
+            err = depart(c, p, PARTICIPANT_REMOVED, "participant.removed",
+                         json_pack("{s:s, s:s, s:b}", "reason", reason, "by", by, "ban", banned));
+        err = api_tx_end(c, err);
+    }
+    if (err)
+        api_fail(c, err, "participant");
+    else
+        participants_answer(c, 200, p);
+}
+
 void participants_moves_remove(struct api_call *c)
 {
     json_t *b = api_body(c, participants_remove_fields, participants_remove_nfields);
@@ -106,10 +155,7 @@ void participants_moves_remove(struct api_call *c)
         if (err) // the only conflict: the target is already gone
             participants_answer_refusal(c, err, reason, NULL, "participant_gone");
         else
-            depart_and_answer(
-                c, &p, PARTICIPANT_REMOVED, "participant.removed",
-                json_pack("{s:s, s:s}", "reason", body_str(b, "reason", ""), "by",
-                          c->who.kind == CALLER_PARTICIPANT ? c->who.identity : "server"));
+            remove_and_answer(c, &p, b);
     }
     participant_rec_fini(&p);
     json_decref(b);
@@ -234,7 +280,7 @@ static int move_in_tx(struct api_call *c, struct participant_rec *p, const struc
 {
     struct session_rec s;
     int err;
-    if (sessions_for_join(c, dest, &s))
+    if (sessions_for_join(c, dest, &s) || participants_moves_check_ban(c, s.id, p->identity))
         return 1;
     err = c->st->participants->find_active(c->st, c->who.org_id, s.id, p->identity, out);
     *status = 200;

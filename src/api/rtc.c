@@ -147,19 +147,37 @@ static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req
     h->conn = c;
     h->msg = msg;
     h->close_code = 0;
+    h->close_reason = "";
     snprintf(h->req_id, sizeof h->req_id, "%s", req_id ? req_id : "");
 }
 
-// Closes the socket once everything held for it has gone out.
-static void close_after_commit(struct rtc *r, struct rtc_conn *c, int code)
+// Sends msg (may be NULL), then closes the socket, once everything held for it has gone out.
+static void close_after_commit(struct rtc *r, struct rtc_conn *c, char *msg, int code,
+                               const char *reason)
 {
     if (!r->a->st->ops->batch_open(r->a->st)) {
-        http_ws_close(c->ws, code, "");
+        if (msg)
+            rtc_send_now(c, msg);
+        free(msg);
+        http_ws_close(c->ws, code, reason);
         c->closing = 1;
         return;
     }
-    send_after_commit(r, c, NULL, NULL);
+    send_after_commit(r, c, NULL, msg);
     r->held[r->nheld - 1].close_code = code;
+    r->held[r->nheld - 1].close_reason = reason;
+}
+
+void rtc_revoke(struct rtc *r, const char *org_id, const char *key_id, const char *reason)
+{
+    for (struct rtc_conn *c = r->all; c; c = c->all_next) {
+        if (c->closing || c->revoked || strcmp(c->who.org_id, org_id) ||
+            (key_id && strcmp(c->who.key_id, key_id)))
+            continue;
+        c->revoked = 1;
+        close_after_commit(r, c, rtc_error_msg(NULL, "credentials_revoked", NULL, reason), 4005,
+                           reason);
+    }
 }
 
 char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message)
@@ -226,18 +244,32 @@ static const char *token_of(const http_req *req)
     return t;
 }
 
-static int verify(api *a, const http_req *req, struct api_caller *who, const char **reason)
+// Verifies the upgrade's token, and that its room exists in the signing key's org: a token
+// for another org's room (or a deleted one) is refused here, not at join. 0 with *who filled,
+// or the HTTP status to refuse with and *code/*reason set.
+static int verify(api *a, const http_req *req, struct api_caller *who, const char **code,
+                  const char **reason)
 {
     http_resp resp = {.status = 200};
     struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .resp = &resp};
     c.now_ms = clock_now_ms();
     const char *token = token_of(req);
+    *code = "unauthorized";
     *reason = "missing access_token";
     if (!token || auth_verify_access_token(&c, token, reason))
-        return VOX_EUNAUTH;
+        return 401;
     if (!c.who.grants.join || !c.who.room_id[0]) {
         *reason = "the token does not grant joining a room";
-        return VOX_EUNAUTH;
+        return 401;
+    }
+    struct room_rec room = {0};
+    int err = a->st->rooms->get(a->st, c.who.org_id, c.who.room_id, &room);
+    room_rec_fini(&room);
+    if (err) {
+        *code = err == VOX_ENOTFOUND ? "not_found" : "internal";
+        *reason = err == VOX_ENOTFOUND ? "the token's room does not exist in its api key's org"
+                                       : "the room could not be read";
+        return err == VOX_ENOTFOUND ? 404 : 500;
     }
     *who = c.who;
     return 0;
@@ -246,33 +278,30 @@ static int verify(api *a, const http_req *req, struct api_caller *who, const cha
 int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
 {
     struct api_caller who;
-    const char *reason;
+    const char *code, *reason;
     if (strcmp(req->path, "/v1/rtc") != 0) {
         sbuf_puts(refusal, "{\"error\":{\"code\":\"not_found\",\"message\":\"WebSocket "
                            "connections go to /v1/rtc\",\"field\":null}}");
         return 404;
     }
-    if (verify(user, req, &who, &reason)) {
-        char *m = rtc_error_msg(NULL, "unauthorized", NULL, reason);
-        json_t *j = json_loads(m, 0, NULL);
-        free(m);
-        json_t *wrapped = json_pack("{s:O}", "error", json_object_get(j, "error"));
-        char *body = json_dumps(wrapped, JSON_COMPACT);
+    int status = verify(user, req, &who, &code, &reason);
+    if (status) {
+        json_t *j =
+            json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message", reason, "field");
+        char *body = json_dumps(j, JSON_COMPACT);
         sbuf_puts(refusal, body);
         free(body);
-        json_decref(wrapped);
         json_decref(j);
-        return 401;
     }
-    return 0;
+    return status;
 }
 
 void *rtc_ws_open(void *user, const http_req *req, http_ws *ws)
 {
     api *a = user;
     struct rtc_conn *c = xcalloc(1, sizeof *c);
-    const char *reason;
-    if (verify(a, req, &c->who, &reason)) { // re-checked: the filter saw the same request
+    const char *code, *reason;
+    if (verify(a, req, &c->who, &code, &reason)) { // re-checked: the filter saw the same request
         free(c);
         return NULL;
     }
@@ -393,7 +422,7 @@ static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *a
             wrap(act->answer, req_id, act->key, resp.body.len ? resp.body.data : "{}"));
     if (resp.status < 400 && strcmp(act->type, "leave") == 0) {
         c->joined = 0;
-        close_after_commit(r, c, 1000); // after the `left` answer, which waits for the commit
+        close_after_commit(r, c, NULL, 1000, ""); // after the `left` answer (waits for the commit)
     }
     sbuf_fini(&resp.body);
 }
@@ -624,7 +653,7 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
     struct rtc *r = a->rtc;
     struct rtc_conn *c = conn;
     int64_t now = clock_now_ms();
-    if (c->closing || rate_limited(r, c, now))
+    if (c->closing || c->revoked || rate_limited(r, c, now))
         return;
     if (too_large) {
         send_error(r, c, NULL, "message_too_large", NULL, "messages are at most 16 KiB");
@@ -701,6 +730,11 @@ void rtc_tick(struct rtc *r, int64_t now_ms)
     for (struct rtc_conn *c = r->all; c; c = c->all_next) {
         if (c->closing)
             continue;
+        if (c->revoked) { // its close was dropped with a refused request's rewind
+            http_ws_close(c->ws, 4005, "credentials revoked");
+            c->closing = 1;
+            continue;
+        }
         if (c->token_exp_ms && now_ms >= c->token_exp_ms) {
             rtc_send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
                             "\"message\":\"the access token expired\",\"field\":null}}");

@@ -31,6 +31,11 @@ void rtc_rewind(struct rtc *r, size_t mark);
 // Sends what waited for the batch: events fan out and held answers go out when committed is
 // set; when the batch failed they are dropped and held answers become errors.
 void rtc_deliver(struct rtc *r, int committed);
+// Revocation: every socket of org_id whose token key_id signed (every socket of the org when
+// key_id is NULL) stops acting now (its messages are dropped) and is closed with 4005 and
+// reason once the current batch commits, after what was already queued for it; so no later
+// than the revoking request's answer. reason must be a static string.
+void rtc_revoke(struct rtc *r, const char *org_id, const char *key_id, const char *reason);
 // Once a second: expired tokens, presence refresh, rate-limit windows.
 void rtc_tick(struct rtc *r, int64_t now_ms);
 

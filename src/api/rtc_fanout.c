@@ -86,6 +86,14 @@ static const char *data_str(const struct noted *n, const char *key, char *buf, s
     return buf;
 }
 
+static int data_bool(const struct noted *n, const char *key)
+{
+    json_t *d = n->data ? json_loads(n->data, 0, NULL) : NULL;
+    int v = json_is_true(json_object_get(d, key));
+    json_decref(d);
+    return v;
+}
+
 // participant.left / removed / moved / denied and timeouts: the others see them go; the
 // participant's own socket is told why and closed.
 static void fan_departure(struct rtc *r, const struct noted *n)
@@ -109,18 +117,23 @@ static void fan_departure(struct rtc *r, const struct noted *n)
     const char *type = strcmp(suffix, "denied") == 0    ? "denied"
                        : strcmp(suffix, "removed") == 0 ? "removed"
                                                         : "participant_left";
-    // The participant's own socket gets its record too (denied/removed carry `participant`).
+    // The participant's own socket gets its record too (denied/removed carry `participant`),
+    // and a removed one whether it was banned from the session.
     struct participant_rec p;
     memset(&p, 0, sizeof p);
-    json_t *rj = json_string(reason);
-    char *reason_json = json_dumps(rj, JSON_ENCODE_ANY);
-    json_decref(rj);
     if (r->a->st->participants->get(r->a->st, n->org_id, n->participant_id, &p) == 0) {
-        text = participant_msg(type, &p, "reason", reason_json);
-        rtc_send_now(c, text);
-        free(text);
+        sbuf b;
+        jsonw w;
+        rtc_msg_begin(&b, &w, type, NULL);
+        jsonw_key(&w, "participant");
+        participants_write(&w, &p);
+        jsonw_kstr(&w, "reason", reason);
+        if (strcmp(type, "removed") == 0)
+            jsonw_kbool(&w, "ban", data_bool(n, "ban"));
+        jsonw_obj_end(&w);
+        rtc_send_now(c, b.data);
+        sbuf_fini(&b);
     }
-    free(reason_json);
     participant_rec_fini(&p);
     c->joined = c->waiting = 0;
     http_ws_close(c->ws, strcmp(suffix, "left") == 0 ? 1000 : 4003, reason);
@@ -289,7 +302,7 @@ void rtc_deliver(struct rtc *r, int committed)
         }
         free(h->msg);
         if (h->conn && h->close_code && !h->conn->closing) {
-            http_ws_close(h->conn->ws, h->close_code, "");
+            http_ws_close(h->conn->ws, h->close_code, h->close_reason);
             h->conn->closing = 1;
         }
     }

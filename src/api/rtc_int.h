@@ -24,6 +24,7 @@ struct rtc_conn {
     char participant_id[37];
     char role[16];
     int joined, waiting, closing;
+    int revoked; // its credentials were revoked: it may not act, and closes after the commit
     double tokens;
     int64_t refill_ms, window_ms, limited_ms, touched_ms;
     int64_t opened_ms; // a socket that has not joined after --join-timeout is closed
@@ -38,10 +39,11 @@ struct room_slot {
 
 // A message held until the batch it depends on commits.
 struct held {
-    struct rtc_conn *conn;   // NULL once the socket closed
-    char *msg;               // NULL for a pure close
-    char req_id[ID_MAX + 1]; // answers: turned into an error if the batch fails
-    int close_code;          // nonzero: close the socket after msg (e.g. after `left`)
+    struct rtc_conn *conn;    // NULL once the socket closed
+    char *msg;                // NULL for a pure close
+    char req_id[ID_MAX + 1];  // answers: turned into an error if the batch fails
+    int close_code;           // nonzero: close the socket after msg (e.g. after `left`)
+    const char *close_reason; // static text for the close frame, or ""
 };
 
 struct noted {

@@ -169,6 +169,29 @@ int access_token_from_jwt(const struct jwt *j, struct access_token *out, const c
     return VOX_EUNAUTH;
 }
 
+static const char *check_times(const struct access_token *t, int64_t now, int64_t max_ttl)
+{
+    if (t->exp <= now)
+        return "token expired";
+    if (t->iat && t->iat > now + ACCESS_TOKEN_LEEWAY_S)
+        return "token issued in the future (iat is later than the server's clock)";
+    int64_t lifetime;
+    if (__builtin_sub_overflow(t->exp, t->iat ? t->iat : now, &lifetime))
+        return "token lifetime exceeds the server's --token-max-ttl";
+    if (max_ttl > 0 && lifetime > max_ttl)
+        return "token lifetime exceeds the server's --token-max-ttl";
+    return NULL;
+}
+
+int access_token_check_times(const struct access_token *t, int64_t now_s, int64_t max_ttl_s,
+                             const char **reason)
+{
+    const char *why = check_times(t, now_s, max_ttl_s);
+    if (reason)
+        *reason = why;
+    return why ? VOX_EUNAUTH : VOX_OK;
+}
+
 // Sets obj[name] to a string copied out of a fixed array, failing unless it is
 // NUL-terminated inside the array and valid UTF-8.
 static int put_str(json_t *obj, const char *name, const char *s, size_t cap, bool always)

@@ -5,7 +5,8 @@
 //   grants {join, publish, subscribe, publish_data, admin, hidden, recorder: bool,
 //           role: string}
 // Server flow: jwt_parse() -> look the secret up by api key id (kid, which must equal iss,
-// else iss) -> jwt_verify_hs256() -> access_token_from_jwt().
+// else iss) -> jwt_verify_hs256(leeway ACCESS_TOKEN_LEEWAY_S) -> access_token_from_jwt() ->
+// access_token_check_times().
 #ifndef VOX_AUTH_ACCESS_TOKEN_H
 #define VOX_AUTH_ACCESS_TOKEN_H
 
@@ -23,6 +24,11 @@
 #define ACCESS_TOKEN_JTI_MAX      64
 #define ACCESS_TOKEN_ROLE_MAX     15
 #define ACCESS_TOKEN_METADATA_MAX 1024
+
+// Clock skew allowed between the backend that signs a token and the server, in seconds: a
+// token is accepted up to this long before its nbf and with an iat up to this far in the
+// future. exp has no leeway: a token is valid while now < exp, exactly.
+#define ACCESS_TOKEN_LEEWAY_S 5
 
 // What the bearer may do. When the token has no "grants" object, or the object omits a
 // flag, the default applies: join, publish and subscribe true; publish_data, admin,
@@ -65,5 +71,13 @@ int access_token_mint(const struct access_token *t, const uint8_t *secret, size_
 // or times, so call jwt_verify_hs256() first. Returns 0, or VOX_EUNAUTH with *reason (if
 // non-NULL) set to a static string naming the bad claim.
 int access_token_from_jwt(const struct jwt *j, struct access_token *out, const char **reason);
+
+// The server's time rules on a verified token, beyond jwt_verify_hs256(): valid only while
+// now_s < exp (no leeway), iat (when present) at most now_s + ACCESS_TOKEN_LEEWAY_S, and the
+// lifetime exp - iat (exp - now_s without iat) at most max_ttl_s (when max_ttl_s > 0), so a
+// cap on minted tokens also caps tokens signed elsewhere with the same key. Returns 0, or
+// VOX_EUNAUTH with *reason (if non-NULL) set to a static string.
+int access_token_check_times(const struct access_token *t, int64_t now_s, int64_t max_ttl_s,
+                             const char **reason);
 
 #endif

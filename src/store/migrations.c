@@ -165,6 +165,18 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX signals_session ON signals(session_id, seq);"
     "CREATE INDEX signals_to ON signals(to_participant, seq);",
+
+    // 6: identities banned from a session (remove with ban: true), checked on every join;
+    // they go with their session.
+    "CREATE TABLE bans ("
+    "  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,"
+    "  room_id TEXT NOT NULL,"
+    "  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+    "  identity TEXT NOT NULL,"
+    "  by_whom TEXT NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (session_id, identity));",
 };
 
 int sqlite_migrate(sqlite3 *db)

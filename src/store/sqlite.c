@@ -434,6 +434,7 @@ int store_open_sqlite(const char *path, store **out)
     s->sessions = &sqlite_session_ops;
     s->participants = &sqlite_participant_ops;
     s->signals = &sqlite_signal_ops;
+    s->bans = &sqlite_ban_ops;
     /* more resources are wired here as they land */
     *out = s;
     return 0;

@@ -68,6 +68,7 @@ extern const struct store_stage_ops sqlite_stage_ops;
 extern const struct store_event_ops sqlite_event_ops;
 extern const struct store_analytics_ops sqlite_analytics_ops;
 extern const struct store_signal_ops sqlite_signal_ops;
+extern const struct store_ban_ops sqlite_ban_ops;
 
 // Applies migrations newer than PRAGMA user_version; 0 or VOX_EIO.
 int sqlite_migrate(sqlite3 *db);

@@ -44,6 +44,7 @@ struct store {
     const struct store_event_ops *events;
     const struct store_analytics_ops *analytics;
     const struct store_signal_ops *signals;
+    const struct store_ban_ops *bans;
     void *impl;
 };
 

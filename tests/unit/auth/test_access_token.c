@@ -282,6 +282,54 @@ static void test_expired_token(void **state)
     free(tok);
 }
 
+// Runs access_token_check_times() on sample() with the given times; checks the reason.
+static void check_times(int64_t iat, int64_t exp, int64_t max_ttl, const char *reason)
+{
+    struct access_token t;
+    sample(&t);
+    t.iat = iat;
+    t.exp = exp;
+    const char *why = "unset";
+    int rc = access_token_check_times(&t, NOW, max_ttl, &why);
+    if (!reason) {
+        assert_int_equal(rc, VOX_OK);
+        assert_null(why);
+    } else {
+        assert_int_equal(rc, VOX_EUNAUTH);
+        assert_string_equal(why, reason);
+    }
+}
+
+static void test_check_times(void **state)
+{
+    (void)state;
+    const char *too_long = "token lifetime exceeds the server's --token-max-ttl";
+    // exp is exact: valid while now < exp.
+    check_times(NOW - 10, NOW + 1, 3600, NULL);
+    check_times(NOW - 10, NOW, 3600, "token expired");
+    check_times(NOW - 10, NOW - 1, 3600, "token expired");
+    // The lifetime is exp - iat, at most max_ttl, to the second.
+    check_times(NOW, NOW + 3600, 3600, NULL);
+    check_times(NOW, NOW + 3601, 3600, too_long);
+    check_times(NOW - 3000, NOW + 601, 3600, too_long); // mostly spent, still too long
+    check_times(NOW - 3000, NOW + 600, 3600, NULL);
+    // Without iat the remaining time counts.
+    check_times(0, NOW + 3600, 3600, NULL);
+    check_times(0, NOW + 3601, 3600, too_long);
+    // iat may be ahead of the server's clock by the leeway only.
+    check_times(NOW + ACCESS_TOKEN_LEEWAY_S, NOW + 60, 3600, NULL);
+    check_times(NOW + ACCESS_TOKEN_LEEWAY_S + 1, NOW + 60, 3600,
+                "token issued in the future (iat is later than the server's clock)");
+    // Extreme values do not overflow into acceptance; max_ttl 0 means no cap.
+    check_times(INT64_MIN, NOW + 1, 3600, too_long);
+    check_times(NOW, INT64_MAX, 3600, too_long);
+    check_times(NOW, NOW + 100 * 86400, 0, NULL);
+    // A NULL reason pointer is allowed.
+    struct access_token t;
+    sample(&t);
+    assert_int_equal(access_token_check_times(&t, NOW, 60, NULL), VOX_EUNAUTH);
+}
+
 static void test_from_jwt_null(void **state)
 {
     (void)state;
@@ -301,7 +349,7 @@ int main(void)
         cmocka_unit_test(test_room_rules),    cmocka_unit_test(test_invalid_claims),
         cmocka_unit_test(test_lengths),       cmocka_unit_test(test_kid_must_match_iss),
         cmocka_unit_test(test_mint_rejects),  cmocka_unit_test(test_expired_token),
-        cmocka_unit_test(test_from_jwt_null),
+        cmocka_unit_test(test_from_jwt_null), cmocka_unit_test(test_check_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
