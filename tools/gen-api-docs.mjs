@@ -3,7 +3,10 @@
 // Generates docs/API.md: starts the real voxd, reads its OpenAPI document, runs a scripted
 // scenario that calls every operation, and writes each endpoint with a live curl example.
 // Usage: node tools/gen-api-docs.mjs [--stdout]   (VOXD=path/to/voxd to pick the binary)
+// Imported (tests/integration/openapi.test.mjs), it exports the scenario: record() runs it
+// against a started Voxd and returns every call made, success and error answers alike.
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Voxd, ADMIN_TOKEN } from '../tests/integration/lib.mjs';
 
 const OUT = new URL('../docs/API.md', import.meta.url).pathname;
@@ -797,7 +800,18 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`gen-api-docs: ${e.stack || e}`);
-  process.exit(1);
-});
+// Runs the scenario once against a started voxd; each call is {op, method, pattern, params,
+// query, status, ctype, json, text, show} (show false for setup calls).
+export async function record(voxd) {
+  vox = voxd;
+  const ctx = {};
+  await scenario(ctx);
+  return shots;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    console.error(`gen-api-docs: ${e.stack || e}`);
+    process.exit(1);
+  });
+}
