@@ -9,10 +9,33 @@
 
 #include "api/api_int.h"
 #include "api/openapi_int.h"
+#include "api/tokens.h"
 
 // ---- request bodies (the body tables the handlers validate with) ----
 
-static json_t *field_schema(const struct body_field *f)
+static json_t *object_schema(const struct api_route *r, const struct body_field *f, size_t n);
+
+// Body objects whose members the handler checks with a table of their own.
+static const struct {
+    enum http_method method;
+    const char *pattern, *field;
+    const struct body_field *fields;
+    const size_t *nfields;
+} nested[] = {
+    {HTTP_POST, "/v1/tokens", "grants", tokens_grant_fields, &tokens_grant_fields_count},
+};
+
+static json_t *nested_schema(const struct api_route *r, const struct body_field *f)
+{
+    for (size_t i = 0; i < sizeof nested / sizeof nested[0]; i++)
+        if (nested[i].method == r->r.method && strcmp(nested[i].pattern, r->r.pattern) == 0 &&
+            strcmp(nested[i].field, f->name) == 0)
+            return object_schema(r, nested[i].fields, *nested[i].nfields);
+    // members checked by the handler itself, or free-form (metadata)
+    return json_pack("{s:s, s:b}", "type", "object", "additionalProperties", 1);
+}
+
+static json_t *field_schema(const struct api_route *r, const struct body_field *f)
 {
     json_t *s = json_object();
     switch (f->type) {
@@ -24,9 +47,9 @@ static json_t *field_schema(const struct body_field *f)
     case BODY_BOOL:
         json_object_set_new(s, "type", json_string("boolean"));
         break;
-    case BODY_OBJECT: // members checked by the handler (or free-form, as metadata)
-        json_object_set_new(s, "type", json_string("object"));
-        json_object_set_new(s, "additionalProperties", json_true());
+    case BODY_OBJECT:
+        json_decref(s);
+        s = nested_schema(r, f);
         break;
     case BODY_ARRAY:
         json_object_set_new(s, "type", json_string("array"));
@@ -54,13 +77,14 @@ static json_t *field_schema(const struct body_field *f)
     return s;
 }
 
-static json_t *body_schema(const struct api_route *r)
+// Unknown members are refused (400 unknown_field), hence additionalProperties: false.
+static json_t *object_schema(const struct api_route *r, const struct body_field *f, size_t n)
 {
     json_t *props = json_object(), *req = json_array();
-    for (size_t i = 0; i < r->nbody; i++) {
-        json_object_set_new(props, r->body[i].name, field_schema(&r->body[i]));
-        if (r->body[i].required)
-            json_array_append_new(req, json_string(r->body[i].name));
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(props, f[i].name, field_schema(r, &f[i]));
+        if (f[i].required)
+            json_array_append_new(req, json_string(f[i].name));
     }
     json_t *schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
                                "additionalProperties", 0);
@@ -68,8 +92,13 @@ static json_t *body_schema(const struct api_route *r)
         json_object_set_new(schema, "required", req);
     else
         json_decref(req);
+    return schema;
+}
+
+static json_t *body_schema(const struct api_route *r)
+{
     return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
-                     schema);
+                     object_schema(r, r->body, r->nbody));
 }
 
 static int body_names_id(const struct api_route *r)

@@ -312,6 +312,9 @@ export async function run(baseUrl: string, apiKey: string) {
   });
   const bad = await vox.GET('/v1/rooms', { params: { query: { limit: 0 } } });
   const left = await vox.POST('/v1/participants/{participant_id}/leave', { params: { path: { participant_id: p.id } } });
+  const minted = await vox.POST('/v1/tokens', {
+    body: { identity: 'tess', room_id: room.id, ttl: 600, grants: { role: 'moderator', publish: false } },
+  });
   return {
     roomName: got.data?.name ?? null,
     listed: list.data?.rooms.map((r) => r.id) ?? [],
@@ -323,6 +326,7 @@ export async function run(baseUrl: string, apiKey: string) {
     badField: bad.error?.error.field ?? null,
     badStatus: bad.response.status,
     leftStatus: left.data?.status ?? null,
+    tokenGrants: minted.data?.grants ?? null,
   };
 }
 
@@ -341,6 +345,8 @@ export function typeChecks(vox: Client<paths>, room: Schemas['Room']) {
   const count: number = room.participant_count;
   // @ts-expect-error a participant's status is one of the statuses
   const status: Schemas['Participant']['status'] = 'online';
+  // @ts-expect-error a token's grants.role is one of the roles
+  void vox.POST('/v1/tokens', { body: { identity: 'x', room_id: room.id, grants: { role: 'king' } } });
   // @ts-expect-error no such operation
   void vox.GET('/v1/widgets');
   return [category, count, status];
@@ -386,6 +392,8 @@ test('openapi-typescript generates types that compile with a typed client that w
     assert.equal(r.badStatus, 400);
     assert.equal(r.badField, 'limit');
     assert.equal(r.leftStatus, 'left');
+    assert.equal(r.tokenGrants.role, 'moderator');
+    assert.equal(r.tokenGrants.publish, false);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
