@@ -207,15 +207,15 @@ static void add_errors(json_t *res, const struct api_route *r, const struct open
     if (r->auth != AUTH_PUBLIC)
         json_object_set_new(res, "401",
                             error_response("missing, malformed, expired or wrong credentials"));
-    if (r->auth == AUTH_KEY_OR_USER || (f & OPENAPI_E403))
+    if (r->auth == AUTH_KEY_OR_USER)
         json_object_set_new(res, "403",
                             error_response("the access token lacks a permission or grant, or is "
                                            "for another room"));
-    if (ids || body_names_id(r) || (f & OPENAPI_E404))
+    if (ids || body_names_id(r))
         json_object_set_new(res, "404",
                             error_response("no such resource in the caller's org (also "
                                            "for another org's ids)"));
-    if ((writes && !(f & OPENAPI_NO_E409)) || (f & OPENAPI_E409))
+    if (writes || (f & OPENAPI_E409))
         json_object_set_new(res, "409",
                             error_response("the current state does not allow it (the code names "
                                            "why: invalid_transition, room_full, name_taken, ...)"));

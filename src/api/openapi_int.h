@@ -84,12 +84,9 @@ struct openapi_query {
 #define OPENAPI_204      (1u << 2)
 #define OPENAPI_TEXT     (1u << 3) // the answer is text/plain, not JSON
 #define OPENAPI_LOCATION (1u << 4) // 201 carries a Location header naming the new resource
-#define OPENAPI_E403     (1u << 5)
-#define OPENAPI_E404     (1u << 6)
-#define OPENAPI_E409     (1u << 7)
-#define OPENAPI_E503     (1u << 8)
-#define OPENAPI_NO_E409  (1u << 9)  // a change that never conflicts
-#define OPENAPI_PAGED    (1u << 10) // reads limit and offset (api_page) before its own query
+#define OPENAPI_PAGED    (1u << 5) // reads limit and offset (api_page) before its own query
+#define OPENAPI_E409     (1u << 6) // a read that can still conflict (a stage route on a room)
+#define OPENAPI_E503     (1u << 7)
 
 struct openapi_op {
     enum http_method method;

@@ -265,6 +265,26 @@ test('every query parameter listed is read and checked by its handler, and no ot
   assert.ok(sent > 300, `only ${sent} probes sent`);
 });
 
+test('path ids documented as uuid are refused as invalid_uuid when malformed, 404 when unknown', async () => {
+  const { key, ids } = await fixtures();
+  const problems = [];
+  for (const o of operations().filter((x) => x.method === 'get')) {
+    const auth = o.op.security.some((s) => 'admin' in s) ? `Bearer ${ADMIN_TOKEN}` : key;
+    for (const p of o.op.parameters.filter((x) => x.in === 'path')) {
+      if (p.schema.format !== 'uuid') continue;
+      const fill = (v) => o.path.replace(/\{(\w+)\}/g, (_, k) => (k === p.name ? v : ids[k]));
+      const bad = await vox.req('GET', fill('not-a-uuid'), { auth });
+      if (bad.status !== 400 || bad.body?.error?.code !== 'invalid_uuid' || bad.body.error.field !== p.name)
+        problems.push(`${o.key} {${p.name}}=not-a-uuid: ${bad.status} ${bad.text.slice(0, 120)}`);
+      const unknown = await vox.req('GET', fill(randomUUID()), { auth });
+      if (unknown.status !== 404) problems.push(`${o.key} {${p.name}} unknown: ${unknown.status} ${unknown.text.slice(0, 120)}`);
+      problems.push(...checkAnswer(o.op, `${o.key} {${p.name}}`, unknown.status,
+        { json: unknown.body, text: unknown.text, ctype: unknown.headers.get('content-type') || '' }));
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('every query parameter the handlers read is in the document', () => {
   // The WebSocket upgrade (/v1/rtc, src/api/rtc*.c) is not a REST operation: its access_token
   // parameter is documented in docs/PROTOCOL.md.
