@@ -3,7 +3,10 @@
 // Generates docs/API.md: starts the real voxd, reads its OpenAPI document, runs a scripted
 // scenario that calls every operation, and writes each endpoint with a live curl example.
 // Usage: node tools/gen-api-docs.mjs [--stdout]   (VOXD=path/to/voxd to pick the binary)
+// Imported (tests/integration/openapi.test.mjs), it exports the scenario: record() runs it
+// against a started Voxd and returns every call made, success and error answers alike.
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Voxd, ADMIN_TOKEN } from '../tests/integration/lib.mjs';
 
 const OUT = new URL('../docs/API.md', import.meta.url).pathname;
@@ -432,7 +435,6 @@ const RULES = {
   'GET /metrics': 'Prometheus text format: request counters and latency per route, plus gauges for rooms, live sessions and present participants.',
   'GET /v1/openapi.json': 'Generated from the same route and body tables the server dispatches and validates with. The examples below trim `paths` to its first entries.',
   'POST /v1/orgs': 'Answers the org with its first api key, whose `secret` is shown only in this answer (stored sealed with the server master key).',
-  'GET /v1/orgs': 'Paged (`limit`, `offset`).',
   'DELETE /v1/orgs/{org_id}': 'Deletes the org with its keys, rooms, sessions, participants and events; its keys and their tokens stop working at once, and every WebSocket of the org is closed with 4005 (reason `org deleted`) before this answer is sent.',
   'POST /v1/orgs/{org_id}/keys': 'The `secret` is shown only in this answer. Logged as `api_key.created` (`key_id`, `name`, `by`: "admin") in the org\'s event log.',
   'GET /v1/keys': 'Revoked keys are listed with `revoked_at`; secrets are never listed. Not paged.',
@@ -440,15 +442,14 @@ const RULES = {
   'DELETE /v1/keys/{key_id}': 'Revokes another key of the org, everywhere at once: the key and every access token it signed (minted here or by your backend) are refused from the next request on (401), and every WebSocket opened with such a token stops acting and is closed with 4005 (reason `api key revoked`, after an `error` `credentials_revoked`) before this answer is sent. Their participants become `reconnecting` as after any dropped socket: a token signed by another key resumes them (key rotation), else they leave after the presence grace. Logged as `api_key.revoked` (`key_id`, `name`, `by`). A key cannot revoke itself (409 `conflict`); the id is matched in either case, an unknown or already revoked one is 404 and a malformed one 400 `invalid_uuid`.',
   'POST /v1/tokens': 'Mints an HS256 JWT signed with the calling key\'s secret (header `kid` = key id). The room must exist in the caller\'s org. Default `ttl` 3600 s; the server refuses more than `--token-max-ttl` (86400 s by default). The token is not stored: revoke the signing key to invalidate its tokens.',
   'POST /v1/rooms': 'Answers 201 with `Location: /v1/rooms/{id}`. Defaults: `media_mode` sfu, `bitrate` by type (voice/stage 64000, video/screen_share 48000, broadcast 96000), `screen_share_allowed` true, `empty_timeout` the server\'s `--empty-timeout` (30 s). `participant_limit` in the answer is the limit that applies (the type\'s ceiling when `max_participants` is 0). The password is stored hashed; answers only say `has_password`.',
-  'GET /v1/rooms': 'Query: `type`, `category_id`, `limit` (1–500, default 50), `offset`.',
   'PATCH /v1/rooms/{room_id}': 'Only the members sent change; the result is checked as a whole (limits per type, p2p needs `max_participants` 1–4, `category_id` must name a category of the org). `password: null` and `category_id: null` clear them.',
   'DELETE /v1/rooms/{room_id}': 'Answers 204 with no body.',
   'GET /v1/categories': 'Not paged.',
   'DELETE /v1/categories/{category_id}': 'Its rooms stay, uncategorized.',
   'GET /v1/channels': 'Channels are persistent rooms and categorized rooms, grouped by category (`uncategorized` for the rest), each with `participant_count` (present participants). At most 1000 channels; `truncated` says when more exist.',
   'POST /v1/rooms/{room_id}/sessions': 'Creates a `scheduled` session; `scheduled_at` is optional (RFC 3339 text or integer milliseconds). 409 `session_exists` while the room has a session that has not ended. Sessions also open on their own when someone joins.',
-  'GET /v1/rooms/{room_id}/sessions': 'Query: `state`, `limit`, `offset`. Newest first.',
-  'GET /v1/sessions': 'Query: `room_id`, `state`, `limit`, `offset`. Newest first.',
+  'GET /v1/rooms/{room_id}/sessions': 'Newest first.',
+  'GET /v1/sessions': 'Newest first.',
   'GET /v1/sessions/{session_id}': 'A token may read only its own room\'s sessions (403 `wrong_room`). `duration_ms` runs while the session is live.',
   'POST /v1/sessions/{session_id}/prepare': 'Lifecycle: scheduled → ready → active ⇄ paused → completed | failed | cancelled. A refused operation is 409 `invalid_transition`. A token needs the `admin` grant or `manage_room` in the session. No body.',
   'POST /v1/sessions/{session_id}/start': 'scheduled or ready → active; sets `started_at`. Same auth rules as prepare.',
@@ -458,33 +459,32 @@ const RULES = {
   'POST /v1/sessions/{session_id}/cancel': 'scheduled or ready → cancelled. Same auth rules as prepare.',
   'POST /v1/sessions/{session_id}/fail': 'ready, active or paused → failed; everyone still in it leaves. Same auth rules as prepare.',
   'POST /v1/rooms/{room_id}/participants': 'Joins the room\'s live session, or opens one (a persistent room opens a new session after the last one ended; a one-off room answers 409 `session_ended`). 201 for a new participant; 200 with the existing participant when the identity is already in the session. With an api key `identity` is required, `role` may be any role and the room password is not asked. With a token the identity, name and role come from the token (sending another `identity` or any `role` is 403), `kind` "recorder" needs the recorder grant, and a room password must be sent. In a waiting room everyone except host/co_host starts as `waiting` and takes no seat until admitted. A full room is 409 `room_full`; an identity removed from the session with `ban: true` is 403 `banned`.',
-  'GET /v1/rooms/{room_id}/participants': 'Query: `status` (a status, or `present` for joining/connected/reconnecting), `session_id` (default: the room\'s latest session), `limit`, `offset`. The answer names the `session_id` listed (null when the room never had one).',
-  'GET /v1/sessions/{session_id}/participants': 'Query: `status`, `limit`, `offset`.',
+  'GET /v1/rooms/{room_id}/participants': 'Without `session_id`, the room\'s current or latest session is listed. The answer names the `session_id` listed (null when the room never had one).',
   'PATCH /v1/participants/{participant_id}': 'At least one member. Media rules: a participant changes its own state (turning audio on needs `speak` and no server mute, video needs `video`, screen share needs `stream` and the room flag; a viewer publishes nothing). On others one may only turn audio/video/screen share off or lower a hand, with `mute_members` and a higher role; `server_mute`/`server_deaf` need `mute_members`/`deafen_members`. Role changes need `manage_room` or host/co_host, a higher role than the target, and never grant above one\'s own (an api key may assign any role). Only the participant itself changes `name` and `metadata` (an api key acts as the participant). The stored state never claims more than the permissions allow: a server mute turns the audio off too (events `participant.audio_disabled` and `participant.muted`), and it stays off until the mute is lifted (lifting it does not turn it back on); a new role switches off what it may not publish (`participant.role_changed`, then `participant.audio_disabled`, `participant.video_disabled`, `participant.screen_share_stopped` as they apply).',
   'POST /v1/participants/{participant_id}/leave': 'A token leaves only as itself. 409 `participant_gone` when already gone. No body.',
   'POST /v1/participants/{participant_id}/remove': 'Needs `mute_members` or `manage_room` and a higher role than the target (an api key acts as a host, so it cannot remove a host). Removing oneself is 400 (leave instead). With `ban: true` the identity is also banned from the session until it ends (or the backend lifts the ban with `POST /v1/sessions/{session_id}/unban`): every later join of that identity into it (REST or WebSocket, with the same token, a new token or an api key) and every move into it is 403 `banned`. Bans are stored and survive a restart; the room\'s next session starts without them. The `participant.removed` event carries `reason`, `by` and `ban`.',
-  'GET /v1/sessions/{session_id}/bans': 'Api keys only. The identities removed from the session with `ban: true`, oldest first, with who banned them (`by`: the remover\'s identity, or "server" for an api key) and the removal\'s `reason`. Query: `limit`, `offset`.',
+  'GET /v1/sessions/{session_id}/bans': 'Api keys only. The identities removed from the session with `ban: true`, oldest first, with who banned them (`by`: the remover\'s identity, or "server" for an api key) and the removal\'s `reason`.',
   'POST /v1/sessions/{session_id}/unban': 'Api keys only (a token can ban by removing, but only the backend lifts a ban). The identity may join the session again; answers the lifted ban and logs `ban.lifted` (`identity`, `by`: the key id). 404 `not_found` (field `identity`) when it is not banned.',
   'POST /v1/participants/{participant_id}/admit': 'Host or co_host (or an api key); the target must be `waiting` (409 `not_waiting` otherwise, `participant_gone` once it left or was removed or denied) and the room must have a free seat (409 `room_full`). The participant becomes `connected`.',
   'POST /v1/participants/{participant_id}/deny': 'Host or co_host (or an api key); the target must be `waiting` (409 `not_waiting` or `participant_gone` otherwise, as for admit). The participant becomes `denied`.',
   'POST /v1/participants/{participant_id}/move': 'Seats the participant in the other room\'s live (or a new) session as a new participant (201; 200 when the identity is already there) and marks the old one `left` (`participant.moved`). Moving someone else needs `move_members` and a higher role; the participant needs `connect` in the destination.',
   'POST /v1/participants/{participant_id}/heartbeat': 'Presence: a participant not seen for `--presence-timeout` (60 s) becomes `reconnecting`, after twice that `left`. A heartbeat (or a rejoin) brings it back to `connected`. A token sends heartbeats only for itself. No body.',
   'POST /v1/rooms/{room_id}/stage/requests': 'Stage rooms only (409 `not_a_stage`). A token asks for itself (it must have joined: 403 `not_joined`); an api key names `participant_id` (a present participant). Only audience, viewer or participant roles with `request_to_speak` may ask (409 `already_speaker` otherwise), one pending request at a time (409 `request_pending`). Pending requests expire after `--stage-request-ttl` (300 s).',
-  'GET /v1/rooms/{room_id}/stage/requests': 'Query: `state` (pending, approved, denied, expired, cancelled), `limit`, `offset`. Oldest first.',
+  'GET /v1/rooms/{room_id}/stage/requests': 'Oldest first. A room that is not a stage is 409 `not_a_stage`.',
   'POST /v1/stage/requests/{request_id}/approve': 'Needs `manage_stage` (moderator, co_host, host, or an api key). The requester must still be present (409 `participant_not_present`) and becomes a `speaker`; the answer carries the updated `participant`. 409 `request_not_pending` once decided.',
   'POST /v1/stage/requests/{request_id}/deny': 'Needs `manage_stage`. 409 `request_not_pending` once decided.',
   'POST /v1/stage/requests/{request_id}/cancel': 'The requester (token) or an api key. `decided_by` is the identity, or the api key id.',
   'POST /v1/rooms/{room_id}/stage/speakers/{participant_id}/demote': 'The speaker itself, or someone with `manage_stage`. The speaker becomes `audience` and its audio, video and screen share go off (`participant.role_changed`, then `participant.audio_disabled`, `participant.video_disabled`, `participant.screen_share_stopped` for those that were on); a target that is not a speaker is 409 `not_a_speaker`.',
   'POST /v1/rooms/{room_id}/stage/moderators': 'Needs `manage_stage`. The target must be present; at most `--stage-moderator-limit` (10) moderators per stage session (409 `moderator_limit`); a moderator or higher is 409 `already_moderator`.',
   'POST /v1/participants/{participant_id}/signals': 'The path names the sender; a token sends only as its own participant (403 `forbidden`), an api key for any participant. Sender and addressee must be present in the same live session (409 `conflict` when the sender is not present or the session not live; 409 `wrong_room`, field `to`, when the addressee is in another room or has left; 404 when `to` names no participant of the org). `"to": "*"` reaches everyone else present in the room. `offer`, `answer` and `candidate` are for p2p rooms (`media_mode: "p2p"`, `max_participants` ≤ 4); an sfu room relays only `message` (409 `conflict`, field `signal.kind`). The signal is stored, then relayed to the addressees\' sockets as `{"type":"signal","from","seq","signal"}` once durable; signals are not in the event log. Answers 201 with the stored signal.',
-  'GET /v1/sessions/{session_id}/signals': 'Every signal relayed in the session, oldest first. Query: `limit` (1–500, default 100), `after` (a `seq`: the previous page\'s `next_after`). A token may read only its own room\'s sessions (403 `wrong_room`).',
-  'GET /v1/participants/{participant_id}/signals': 'The participant\'s inbox: signals addressed to it plus others\' broadcasts sent since it joined (not its own), oldest first. Query: `limit` (1–500, default 100), `after`. `next_after` is the last `seq` returned (or `after` itself on an empty page), so a poller always passes it back. A token reads only its own inbox (403 `forbidden`).',
-  'GET /v1/events': 'Query: `room_id`, `session_id`, `participant_id`, `type` (exact, or a prefix ending in `*` such as `participant.*`), `since`, `until` (RFC 3339 or milliseconds), `after` (a `seq`: pass the previous page\'s `next_after` to follow the log), `limit`, `offset`. Oldest first.',
+  'GET /v1/sessions/{session_id}/signals': 'Every signal relayed in the session, oldest first. Page with `after`: the previous page\'s `next_after`. A token may read only its own room\'s sessions (403 `wrong_room`).',
+  'GET /v1/participants/{participant_id}/signals': 'The participant\'s inbox: signals addressed to it plus others\' broadcasts sent since it joined (not its own), oldest first. `next_after` is the last `seq` returned (or `after` itself on an empty page), so a poller always passes it back. A token reads only its own inbox (403 `forbidden`).',
+  'GET /v1/events': 'Oldest first. To follow the log, pass each page\'s `next_after` back as `after`.',
   'GET /v1/rooms/{room_id}/events': 'Same query as `GET /v1/events`, within the room.',
   'GET /v1/sessions/{session_id}/events': 'Same query as `GET /v1/events`, within the session.',
-  'GET /v1/analytics/summary': 'Query: `since`, `until` (RFC 3339 or ms; default: all time), `top` (1–100, default 10). Counts sessions created in the window.',
-  'GET /v1/analytics/rooms': 'Query: `days` (1–365, default 7: from the start of the UTC day `days`-1 days ago until now), `limit`, `offset`.',
-  'GET /v1/analytics/rooms/{room_id}': 'Query: `days` as above. `by_day` has one entry per UTC day, oldest first.',
+  'GET /v1/analytics/summary': 'Counts sessions created in the window (default: all time).',
+  'GET /v1/analytics/rooms': 'The window runs from the start of the UTC day `days`-1 days ago until now.',
+  'GET /v1/analytics/rooms/{room_id}': 'The window as for `GET /v1/analytics/rooms`. `by_day` has one entry per UTC day, oldest first.',
 };
 
 const FIELD_NOTES = {
@@ -607,8 +607,11 @@ function answerOf(rec) {
   let body = rec.json;
   if (rec.pattern === '/v1/openapi.json') {
     const keys = Object.keys(body.paths);
-    body = { ...body, paths: Object.fromEntries(keys.slice(0, 2).map((k) => [k, body.paths[k]])) };
-    notes.push(`\`paths\`: 2 of ${keys.length} paths shown`);
+    const names = Object.keys(body.components.schemas);
+    body = { ...body, paths: Object.fromEntries(keys.slice(0, 2).map((k) => [k, body.paths[k]])),
+      components: { ...body.components,
+        schemas: Object.fromEntries(names.slice(0, 2).map((k) => [k, body.components.schemas[k]])) } };
+    notes.push(`\`paths\`: 2 of ${keys.length} paths shown`, `\`components.schemas\`: 2 of ${names.length} schemas shown`);
   }
   return { text: `${head}\n\n${JSON.stringify(present(body, notes), null, 2)}`, notes };
 }
@@ -635,8 +638,60 @@ function limitsOf(s) {
   const l = [];
   if (s.enum) l.push(`one of ${s.enum.map((x) => `\`${x}\``).join(', ')}`);
   if (s.maxLength) l.push(`at most ${s.maxLength} bytes`);
-  if (s.minimum !== undefined) l.push(`${s.minimum} – ${s.maximum}`);
+  if (s.minimum !== undefined) l.push(s.maximum !== undefined ? `${s.minimum} – ${s.maximum}` : `at least ${s.minimum}`);
+  if (s.default !== undefined) l.push(`default ${s.default}`);
+  if (s.pattern) l.push(`matches \`${s.pattern}\``);
   return l.join('; ');
+}
+
+const schemaName = (ref) => ref.split('/').pop();
+const schemaLink = (ref) => `[\`${schemaName(ref)}\`](#${schemaName(ref).toLowerCase()})`;
+
+// A member's type for the schema tables: links for references, "array of" for arrays.
+function memberType(s) {
+  if (s.$ref) return schemaLink(s.$ref);
+  if (s.type === 'array') return `array of ${memberType(s.items)}`;
+  if (!s.type) return 'any JSON';
+  return typeOf(s);
+}
+
+function queryTable(op) {
+  const rows = (op.parameters || []).filter((p) => p.in === 'query').map((p) =>
+    `| \`${p.name}\` | ${typeOf(p.schema)} | ${[limitsOf(p.schema), p.description].filter(Boolean).join('; ')} |`);
+  if (!rows.length) return null;
+  return ['| parameter | type | limits and notes |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+// "200 Room; errors 400, 401, 404" from the operation's responses.
+function answersOf(op) {
+  const ok = [], errors = [];
+  for (const [code, r] of Object.entries(op.responses)) {
+    if (!/^2/.test(code)) {
+      if (code !== 'default') errors.push(code);
+      continue;
+    }
+    const ref = r.content?.['application/json']?.schema?.$ref;
+    ok.push(`${code} ${ref ? schemaLink(ref) : r.content?.['text/plain'] ? 'text' : '(no body)'}`);
+  }
+  return `**Answers:** ${ok.join(', ')}; errors ${errors.join(', ')} ([\`Error\`](#conventions)).`;
+}
+
+function schemaSection(schemas) {
+  const out = ['## Answer schemas', '',
+    `The members of every JSON answer, as \`components/schemas\` in \`GET /v1/openapi.json\` lists
+them. A member is always present unless marked optional, and null only where its type says so.`];
+  for (const [name, s] of Object.entries(schemas)) {
+    if (name === 'Error' || !s.properties) continue;
+    const req = new Set(s.required || []);
+    out.push('', `### ${name}`, '');
+    if (s.description) out.push(`${s.description}.`, '');
+    out.push('| member | type | notes |', '| --- | --- | --- |');
+    for (const [m, p] of Object.entries(s.properties)) {
+      const notes = [req.has(m) ? '' : 'optional', limitsOf(p.type === 'array' ? p.items : p), p.description];
+      out.push(`| \`${m}\` | ${memberType(p)} | ${notes.filter(Boolean).join('; ')} |`);
+    }
+  }
+  return out.join('\n');
 }
 
 function bodyTable(key, op) {
@@ -656,9 +711,12 @@ function endpoint(key, op) {
   const out = [`### ${key}`, '', op.summary ? `${op.summary}.` : ''];
   out.push('', `**Who may call:** ${AUTH_TEXT[authKind(op)] ?? authKind(op)}.`);
   if (RULES[key]) out.push('', RULES[key]);
+  const query = queryTable(op);
+  if (query) out.push('', '**Query** (all optional; a value out of its limits is 400 naming the parameter):', '', query);
   const table = bodyTable(key, op);
   if (table) out.push('', '**Body** (JSON; members not listed are refused with 400 `unknown_field`):', '', table);
   else if (key.startsWith('POST ') || key.startsWith('DELETE ')) out.push('', '**Body:** none.');
+  out.push('', answersOf(op));
   for (const r of ok) out.push('', `**Example${r.title ? ` — ${r.title}` : ''}:**`, '', example(r));
   for (const r of bad) out.push('', `**Error example — ${r.title}:**`, '', example(r));
   return out.join('\n');
@@ -794,6 +852,40 @@ event log (\`GET /v1/events\`), api keys' creation and revocation included
 
 **Location.** Creating a room, category, session, participant or stage request answers 201 with
 a \`Location\` header naming the new resource.
+
+## OpenAPI and generated clients
+
+\`GET /v1/openapi.json\` is an OpenAPI 3.0 document of every operation below: its path and
+query parameters (with their ranges, enums and defaults), request bodies, the answer schema of
+each success status (listed under [Answer schemas](#answer-schemas)), the error statuses it can
+answer, the credentials it takes, and an \`operationId\` and tag for generators. Ids have format
+\`uuid\` (api key ids excepted), times \`date-time\`, room types, roles, states and
+permissions are enums. The server builds it from the same tables it routes and validates with,
+and the test suite checks it: every answer against its schema, every query parameter against
+its handler, and a client generated from it against the server.
+
+Any OpenAPI 3 generator works from it. For TypeScript, \`openapi-typescript\` turns it into
+types and \`openapi-fetch\` into a typed client (the pair the tests use):
+
+${fence('sh', `npm install openapi-fetch && npm install -D openapi-typescript typescript
+npx openapi-typescript "$VOX_URL/v1/openapi.json" -o vox-api.d.ts`)}
+
+${fence('ts', `import createClient from 'openapi-fetch';
+import type { paths } from './vox-api';
+
+const auth = 'Basic ' + btoa(\`\${process.env.VOX_API_KEY}:\${process.env.VOX_API_SECRET}\`);
+const vox = createClient<paths>({ baseUrl: process.env.VOX_URL, headers: { Authorization: auth } });
+
+const { data: room, error } = await vox.POST('/v1/rooms', { body: { name: 'standup', type: 'voice' } });
+if (error) throw new Error(error.error.message); // error is the Error schema
+const { data } = await vox.GET('/v1/rooms/{room_id}/participants', {
+  params: { path: { room_id: room.id }, query: { status: 'present' } },
+});
+console.log(data?.participants.map((p) => \`\${p.name}: \${p.media.audio ? 'on' : 'muted'}\`));`)}
+
+For other languages, \`openapi-generator-cli generate -i "$VOX_URL/v1/openapi.json" -g python\`
+(or \`-g go\`, \`-g java\`, ...) names each method after its \`operationId\` (\`createRoom\`,
+\`listRoomParticipants\`, ...).
 `;
 }
 
@@ -833,7 +925,8 @@ async function main() {
     toc.push(`- [${name}](#${anchor}): ${list.map((o) => `\`${o.key}\``).join(', ')}`);
     body.push(`## ${name}`, '', ...(SECTION_TEXT[name] ? [SECTION_TEXT[name], ''] : []), ...list.map((o) => endpoint(o.key, o.op) + '\n'));
   }
-  const doc = `${head}\n## Endpoints\n\n${toc.join('\n')}\n\n${body.join('\n')}`.replace(/\n{3,}/g, '\n\n');
+  const schemas = schemaSection(ctx.openapi.components.schemas);
+  const doc = `${head}\n## Endpoints\n\n${toc.join('\n')}\n\n${body.join('\n')}\n${schemas}\n`.replace(/\n{3,}/g, '\n\n');
   if (toStdout) process.stdout.write(doc);
   else {
     writeFileSync(OUT, doc);
@@ -841,7 +934,18 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`gen-api-docs: ${e.stack || e}`);
-  process.exit(1);
-});
+// Runs the scenario once against a started voxd; each call is {op, method, pattern, params,
+// query, status, ctype, json, text, show} (show false for setup calls).
+export async function record(voxd) {
+  vox = voxd;
+  const ctx = {};
+  await scenario(ctx);
+  return shots;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    console.error(`gen-api-docs: ${e.stack || e}`);
+    process.exit(1);
+  });
+}
