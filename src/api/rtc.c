@@ -647,7 +647,7 @@ static void dispatch(struct rtc *r, struct rtc_conn *c, const char *type, const 
     send_error(r, c, req_id, "unknown_type", "type", "unknown message type");
 }
 
-void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int too_large)
+void rtc_ws_message(void *user, void *conn, const char *data, size_t len)
 {
     api *a = user;
     struct rtc *r = a->rtc;
@@ -655,10 +655,6 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
     int64_t now = clock_now_ms();
     if (c->closing || c->revoked || rate_limited(r, c, now))
         return;
-    if (too_large) {
-        send_error(r, c, NULL, "message_too_large", NULL, "messages are at most 16 KiB");
-        return;
-    }
     struct rtc_msg m;
     struct body_error e;
     if (rtc_msg_parse(data, len, &m, &e)) {
@@ -671,6 +667,16 @@ void rtc_ws_message(void *user, void *conn, const char *data, size_t len, int to
         dispatch(r, c, m.type, m.id, m.fields);
     }
     rtc_msg_fini(&m);
+}
+
+// A WebSocket ping costs what a message costs: a ping flood is a flood (the pong is sent by
+// the WebSocket layer either way, before this runs).
+void rtc_ws_ping(void *user, void *conn)
+{
+    api *a = user;
+    struct rtc_conn *c = conn;
+    if (!c->closing && !c->revoked)
+        rate_limited(a->rtc, c, clock_now_ms());
 }
 
 // Hidden participants (the token's hidden grant: recorders, observers) never appear to others.

@@ -20,7 +20,8 @@ void rtc_free(struct rtc *r);
 // The http_ws_handlers for voxd's server; user is the api.
 int rtc_ws_check(void *api, const http_req *req, sbuf *refusal);
 void *rtc_ws_open(void *api, const http_req *req, http_ws *ws);
-void rtc_ws_message(void *api, void *conn, const char *data, size_t len, int too_large);
+void rtc_ws_message(void *api, void *conn, const char *data, size_t len);
+void rtc_ws_ping(void *api, void *conn);
 void rtc_ws_closed(void *api, void *conn);
 
 // Records a just-appended event for delivery once its batch commits.

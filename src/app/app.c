@@ -149,6 +149,7 @@ int app_run(const struct app_config *cfg)
                                       .ws = {.ws_check = rtc_ws_check,
                                              .ws_open = rtc_ws_open,
                                              .ws_message = rtc_ws_message,
+                                             .ws_ping = rtc_ws_ping,
                                              .ws_closed = rtc_ws_closed},
                                       .user = a.api,
                                       .header_timeout_s = cfg->header_timeout_s,

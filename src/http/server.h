@@ -31,8 +31,8 @@ struct http_ws_handlers {
     // The connection is open; returns the handler's per-connection object.
     void *(*ws_open)(void *user, const http_req *req, http_ws *ws);
     // One whole text message, valid UTF-8, at most HTTP_WS_MAX_MESSAGE bytes (bigger ones
-    // close the connection with 1009 before reaching here; too_large is always 0).
-    void (*ws_message)(void *user, void *conn, const char *data, size_t len, int too_large);
+    // close the connection with 1009 before reaching here).
+    void (*ws_message)(void *user, void *conn, const char *data, size_t len);
     // A ping frame arrived (already answered with a pong): counts toward rate limits.
     void (*ws_ping)(void *user, void *conn);
     // The connection is gone; conn and ws must not be used after this returns.

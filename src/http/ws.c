@@ -76,7 +76,7 @@ static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
         return;
     switch (arg->opcode) {
     case WSLAY_TEXT_FRAME:
-        s->cfg.ws.ws_message(s->cfg.user, ws->conn, (const char *)arg->msg, arg->msg_length, 0);
+        s->cfg.ws.ws_message(s->cfg.user, ws->conn, (const char *)arg->msg, arg->msg_length);
         break;
     case WSLAY_BINARY_FRAME: {
         static const char why[] = "binary messages are not part of the protocol";
