@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -59,6 +60,26 @@ static int load_master_key(const char *dir, uint8_t key[32])
     }
     close(fd);
     return 0;
+}
+
+// Each connection is a descriptor: raise the soft limit toward --max-connections (plus room
+// for the store and logs), up to the hard limit, and say so when the hard limit is lower.
+static void raise_fd_limit(int max_connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return;
+    rlim_t want = (rlim_t)max_connections + 64;
+    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+        want = rl.rlim_max;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = want;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)max_connections + 64)
+        log_warn("descriptor limit is below --max-connections", "nofile=%llu max_connections=%d",
+                 (unsigned long long)rl.rlim_cur, max_connections);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -139,6 +160,7 @@ int app_run(const struct app_config *cfg)
     if (setup_logging(cfg) || open_store(cfg, &acfg, &a.st))
         return 1;
     signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit(cfg->max_connections);
     uv_loop_init(&a.loop);
     a.api = api_new(a.st, &acfg);
     struct http_server_config hcfg = {.host = cfg->listen_host,
@@ -154,6 +176,7 @@ int app_run(const struct app_config *cfg)
                                       .user = a.api,
                                       .header_timeout_s = cfg->header_timeout_s,
                                       .idle_timeout_s = cfg->idle_timeout_s,
+                                      .max_connections = cfg->max_connections,
                                       .cors_origins = cfg->cors_origin,
                                       .tls_cert = cfg->tls_cert,
                                       .tls_key = cfg->tls_key};

@@ -55,6 +55,8 @@ static const struct opt opts[] = {
      "seconds a request may take to arrive whole, from its first byte; then 408 (10)"},
     {"idle-timeout", "VOX_IDLE_TIMEOUT", INT(idle_timeout_s), 1, 86400,
      "seconds an idle keep-alive connection is kept open (60)"},
+    {"max-connections", "VOX_MAX_CONNECTIONS", INT(max_connections), 1, 1000000,
+     "open HTTP and WebSocket connections at most; more are answered 503 (10000)"},
     {"cors-origin", "VOX_CORS_ORIGIN", STR(cors_origin), 0, 0,
      "comma-separated Origins allowed to call the API from a browser, or * (default: none)"},
     {"tls-cert", "VOX_TLS_CERT", STR(tls_cert), 0, 0,
@@ -79,6 +81,7 @@ static void defaults(struct app_config *c)
     c->join_timeout_s = 30;
     c->header_timeout_s = 10;
     c->idle_timeout_s = 60;
+    c->max_connections = 10000;
 #ifdef VOX_WEB_DIR
     snprintf(c->web_dir, sizeof c->web_dir, "%s", VOX_WEB_DIR);
 #endif

@@ -23,6 +23,7 @@ struct app_config {
     int dev;
     int header_timeout_s;
     int idle_timeout_s;
+    int max_connections;
     char cors_origin[512];
     char tls_cert[512];
     char tls_key[512];

@@ -76,6 +76,7 @@ void conn_close(struct conn *c)
     struct http_server *s = c->s;
     unhold(c);
     unready(c);
+    s->nconns--;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -556,8 +557,18 @@ static void on_connection(uv_stream_t *ls, int status)
     if (s->conns)
         s->conns->prev = c;
     s->conns = c;
+    s->nconns++;
     if (s->tls)
         c->tls = tls_conn_new(s->tls);
+    if (s->nconns > s->cfg.max_connections) {
+        // Over the limit: answer (in clear text only; a TLS client could not read it) and go.
+        if (!c->tls)
+            send_error(c, 503, "too_many_connections", "the server is at its connection limit", 1,
+                       "Retry-After: 1\r\n");
+        else
+            conn_close(c);
+        return;
+    }
     start_reading(c);
 }
 
@@ -632,6 +643,8 @@ int http_server_new(uv_loop_t *loop, const struct http_server_config *cfg, http_
         s->cfg.header_timeout_s = 10;
     if (s->cfg.idle_timeout_s <= 0)
         s->cfg.idle_timeout_s = 60;
+    if (s->cfg.max_connections <= 0)
+        s->cfg.max_connections = 10000;
     update_date(s);
     if (cfg->tls_cert && *cfg->tls_cert && tls_ctx_new(cfg->tls_cert, cfg->tls_key, &s->tls)) {
         free(s);

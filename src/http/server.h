@@ -51,6 +51,7 @@ struct http_server_config {
     void *user;
     int header_timeout_s;           // a request must be whole this long after its first byte (408)
     int idle_timeout_s;             // an idle keep-alive connection is closed after this long
+    int max_connections;            // more are answered 503 and closed (default 10000)
     const char *cors_origins;       // comma-separated allowed Origins, "*", or NULL for no CORS
     const char *tls_cert, *tls_key; // PEM files: serve HTTPS/WSS when both are set
 };

@@ -53,6 +53,7 @@ struct http_server {
     uv_idle_t idle;   // goes over http_server.ready while it is not empty
     struct http_server_config cfg;
     struct conn *conns;
+    int nconns;
     struct conn *held;
     struct conn *ready;
     int stopping;

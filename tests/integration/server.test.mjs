@@ -129,3 +129,48 @@ test('bad credentials on a restarted server still answer 401', async () => {
     await vox.destroy();
   }
 });
+
+// Connects, optionally sends bytes, and collects what comes back until the server closes or
+// ms pass.
+function rawExchange(port, bytes, ms = 2000) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => { if (bytes) s.write(bytes); });
+    let out = '';
+    const done = (how) => { clearTimeout(t); s.destroy(); resolve({ out, how }); };
+    const t = setTimeout(() => done('timeout'), ms);
+    s.on('data', (d) => { out += d.toString('latin1'); });
+    s.on('end', () => done('closed'));
+    s.on('error', () => done('error'));
+  });
+}
+
+test('--max-connections: one more is answered 503 and closed; a freed slot is usable again', async () => {
+  const vox = await new Voxd(['--max-connections', '3']).start();
+  try {
+    // The harness's own keep-alive connection may hold a slot: open idle sockets until one
+    // is refused, which must happen by the fourth.
+    const idle = [];
+    let over = null;
+    for (let i = 0; i < 4 && !over; i++) {
+      const s = net.connect(vox.port, '127.0.0.1');
+      let got = '';
+      s.on('data', (d) => { got += d.toString('latin1'); });
+      await new Promise((r) => s.once('connect', r));
+      await sleep(150);
+      if (got) over = got;
+      idle.push(s);
+    }
+    assert.ok(over, 'no connection was refused');
+    assert.match(over, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(over, /\r\nConnection: close\r\n/);
+    assert.match(over, /\r\nRetry-After: 1\r\n/);
+    assert.match(over, /"code":"too_many_connections"/);
+    for (const s of idle) s.destroy();
+    await sleep(300);
+    const ok = await rawExchange(vox.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(ok.out, /^HTTP\/1\.1 200 OK\r\n/);
+    for (const s of idle) s.destroy();
+  } finally {
+    await vox.destroy();
+  }
+});
