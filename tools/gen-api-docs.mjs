@@ -823,18 +823,56 @@ ${example(e401)}
 
 | status | codes |
 | --- | --- |
-| 400 | \`invalid_json\`, \`unknown_field\`, \`missing_field\`, \`invalid_type\`, \`out_of_range\`, \`too_long\`, \`too_short\`, \`invalid_uuid\`, \`invalid_email\`, \`invalid_value\`, \`body_too_large\`, \`invalid\` |
+| 400 | \`invalid_json\`, \`unknown_field\`, \`missing_field\`, \`invalid_type\`, \`out_of_range\`, \`too_long\`, \`too_short\`, \`invalid_uuid\`, \`invalid_email\`, \`invalid_value\`, \`invalid\`; from the HTTP layer (see **HTTP** below): \`bad_request\`, \`invalid_content_length\`, \`conflicting_length\`, \`invalid_transfer_encoding\`, \`missing_host\`, \`invalid_path\`, \`invalid_query\` |
 | 401 | \`unauthorized\` (missing, malformed, unknown, revoked or expired credentials) |
 | 403 | \`forbidden\` (a permission or grant is missing), \`wrong_room\` (the token is for another room), \`wrong_password\`, \`not_joined\`, \`banned\` (removed from the session with \`ban: true\`) |
 | 404 | \`not_found\` (unknown route, or no such resource in your org) |
 | 405 | \`method_not_allowed\` (the \`Allow\` header lists the methods) |
 | 409 | \`conflict\`, \`wrong_room\` (a signal's addressee is not in the sender's session), \`name_taken\`, \`session_exists\`, \`session_ended\`, \`invalid_transition\`, \`room_full\`, \`not_a_stage\`, \`request_pending\`, \`request_not_pending\`, \`already_speaker\`, \`not_a_speaker\`, \`already_moderator\`, \`moderator_limit\`, \`participant_not_present\`, \`participant_gone\` (the participant left or was removed or denied), \`not_waiting\` (admit/deny of a participant not in the waiting room) |
+| 408 | \`request_timeout\` (the request was not whole within \`--header-timeout\`) |
+| 413 | \`body_too_large\` |
+| 414 | \`uri_too_long\` |
+| 417 | \`expectation_failed\` (an \`Expect\` other than \`100-continue\`) |
+| 426 | \`upgrade_required\` (a WebSocket version other than 13) |
+| 431 | \`headers_too_large\` |
 | 500 | \`internal\` |
-| 503 | \`unavailable\` (the store is busy: retry), \`not_ready\` (\`/readyz\` only) |
+| 501 | \`method_not_implemented\`, \`unsupported_transfer_encoding\` |
+| 503 | \`unavailable\` (the store is busy: retry), \`not_ready\` (\`/readyz\` only), \`too_many_connections\` (\`--max-connections\`; \`Retry-After\` says when) |
+| 505 | \`http_version_not_supported\` |
 
 ${example(ctx.intro404 && shots.find((r) => r.status === 404 && r.pattern === '/v1/widgets'))}
 
 ${example(shots.find((r) => r.status === 405))}
+
+**HTTP.** voxd speaks HTTP/1.1 (RFC 9112) strictly, with keep-alive and pipelining: requests
+sent back to back on one connection are answered in order. HEAD works wherever GET does.
+Request bodies may use \`Content-Length\` or \`Transfer-Encoding: chunked\`, and
+\`Expect: 100-continue\` is answered. A refusal is always an HTTP answer with a JSON error;
+those that leave the connection unreadable (framing, limits, timeouts) add
+\`Connection: close\`: a \`Content-Length\` that is not digits only or is given twice, one
+together with \`Transfer-Encoding\`, a transfer coding other than \`chunked\`, a missing
+\`Host\`, an HTTP version other than 1.0 and 1.1. In the path, \`%2F\` is not a separator (it
+stays part of its segment, so \`/v1/rooms/$ROOM_ID%2Fx\` is 400 \`invalid_uuid\`), and
+\`%00\` or a malformed escape is 400 \`invalid_path\` (\`invalid_query\` in the query, where
+\`+\` is a space). \`voxd --tls-cert FILE --tls-key FILE\` serves HTTPS and WSS instead of
+HTTP. \`--cors-origin\` (a comma-separated list of origins, or \`*\`) lets a browser app on
+another origin call the API: matching requests get \`Access-Control-Allow-Origin\` and
+preflights (\`OPTIONS\` with \`Access-Control-Request-Method\`) get 204 with the allowed
+methods and headers.
+
+**Limits.** Each in one place; every one is tested at its boundary (\`tests/edge/\`):
+
+| what | limit | beyond it |
+| --- | --- | --- |
+| request target (path and query) | 16,384 bytes | 414 \`uri_too_long\` |
+| header section | 32,768 bytes, 64 lines | 431 \`headers_too_large\` |
+| request body | 65,536 bytes (after chunked decoding) | 413 \`body_too_large\` |
+| query parameters | 24 | 400 \`invalid_query\` |
+| time to send a whole request | \`--header-timeout\` (10 s) | 408 \`request_timeout\` |
+| idle keep-alive connection | \`--idle-timeout\` (60 s) | closed |
+| open connections | \`--max-connections\` (10,000) | 503 \`too_many_connections\` |
+| access token | every token \`POST /v1/tokens\` can mint (its field limits below) fits both the \`Authorization\` header and \`?access_token=\` | |
+| WebSocket message | 16,384 bytes | close 1009 (docs/PROTOCOL.md) |
 
 **Paging.** List answers that page take \`limit\` (1–500, default 50) and \`offset\` (default 0)
 and echo both; an out-of-range value is 400 \`out_of_range\`. A page shorter than \`limit\` is
