@@ -176,7 +176,11 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
     uint64_t t0 = clock_mono_ns();
     struct api_call c = {.api = a, .st = a->st, .cfg = &a->cfg, .req = req, .resp = resp};
     c.now_ms = clock_now_ms();
-    char scratch[1024 + HTTP_MAX_PARAMS];
+    // Captures are copied into scratch: it must hold the whole path (up to the request-target
+    // limit, 16 KiB), so a long path gets heap space rather than overflowing the stack buffer.
+    char stack_scratch[1024 + HTTP_MAX_PARAMS];
+    size_t need = strlen(req->path) + HTTP_MAX_PARAMS + 1;
+    char *scratch = need <= sizeof stack_scratch ? stack_scratch : xmalloc(need);
     const struct api_route *route = NULL;
 
     enum router_result r = find_route(req, scratch, &route, resp->allow, sizeof resp->allow);
@@ -191,6 +195,8 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
     } else if (auth_check(&c, route->auth) == 0) {
         run_handler(&c, route);
     }
+    if (scratch != stack_scratch)
+        free(scratch);
     double secs = (double)(clock_mono_ns() - t0) / 1e9;
     metrics_observe(a->metrics, req->route ? req->route : "unmatched", req->method, resp->status,
                     secs);

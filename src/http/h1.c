@@ -95,11 +95,25 @@ static void end_field(h1 *p)
     sbuf_append(&p->hdrs, "", 1);
 }
 
+// RFC 9110 section 5.6.2 tchar. http-parser (as Debian builds it) lets a space through
+// before the colon, which RFC 9112 section 5.1 says a server must refuse: "Transfer-Encoding :"
+// would otherwise be framing that an intermediary might read differently.
+static int is_tchar(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
 static int on_header_field(http_parser *hp, const char *at, size_t len)
 {
     h1 *p = of(hp);
     if (count_header_bytes(p, len))
         return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar((unsigned char)at[i])) {
+            fail(p, 400, "bad_request", "a header name has whitespace or a character not allowed");
+            return -1;
+        }
     if (p->in_value || p->nfields == 0) {
         end_field(p);
         if (p->nfields == H1_MAX_FIELDS) {
@@ -117,6 +131,14 @@ static int on_header_field(http_parser *hp, const char *at, size_t len)
     return 0;
 }
 
+// http-parser joins an obs-fold line (RFC 9112 section 5.2) to the value before it; a
+// continuation chunk is legitimate only where the previous one stopped, or at the start of
+// the next feed when the previous one ran to the end of its feed. Anything else is a fold.
+static int is_fold(const h1 *p, const char *at)
+{
+    return at != p->value_end && !(p->value_at_feed_end && at == p->feed_start);
+}
+
 static int on_header_value(http_parser *hp, const char *at, size_t len)
 {
     h1 *p = of(hp);
@@ -125,8 +147,13 @@ static int on_header_value(http_parser *hp, const char *at, size_t len)
     if (!p->in_value) {
         end_name(p);
         p->in_value = 1;
+    } else if (is_fold(p, at)) {
+        fail(p, 400, "bad_request", "obsolete line folding is not accepted");
+        return -1;
     }
     sbuf_append(&p->hdrs, at, len);
+    p->value_end = at + len;
+    p->value_at_feed_end = p->value_end == p->feed_end;
     return 0;
 }
 
@@ -170,6 +197,10 @@ static int check_headers(h1 *p, http_parser *hp)
     if ((hp->http_minor == 1 && !host) || n > 1)
         return fail(p, 400, "missing_host", "an HTTP/1.1 request needs exactly one Host"), -1;
     const char *te = h1_header(p, "transfer-encoding", &n);
+    if (te && !(hp->flags & F_CHUNKED))
+        return fail(p, 400, "invalid_transfer_encoding",
+                    "the last transfer coding of a request must be chunked"),
+               -1;
     if (te && (n > 1 || !value_is(te, "chunked")))
         return fail(p, 501, "unsupported_transfer_encoding",
                     "the only transfer coding accepted is chunked"),
@@ -261,7 +292,10 @@ static void parser_failed(h1 *p, http_parser *hp)
     enum http_errno e = HTTP_PARSER_ERRNO(hp);
     switch (e) {
     case HPE_INVALID_CONTENT_LENGTH:
-        fail(p, 400, "invalid_content_length", "Content-Length must be digits only");
+        if (hp->flags & F_CHUNKED) // http-parser's word for a chunk size past 2^64
+            fail(p, 413, "body_too_large", "the request body is larger than 65536 bytes");
+        else
+            fail(p, 400, "invalid_content_length", "Content-Length must be digits only");
         break;
     case HPE_UNEXPECTED_CONTENT_LENGTH:
         if (hp->uses_transfer_encoding)
@@ -295,6 +329,8 @@ enum h1_event h1_feed(h1 *p, const uint8_t *buf, size_t len, size_t *used)
     if (len == 0)
         return H1_MORE; // a zero length tells http-parser the stream ended
     http_parser *hp = p->parser;
+    p->feed_start = (const char *)buf;
+    p->feed_end = (const char *)buf + len;
     *used = http_parser_execute(hp, &settings, (const char *)buf, len);
     enum http_errno e = HTTP_PARSER_ERRNO(hp);
     if (e == HPE_PAUSED)

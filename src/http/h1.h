@@ -52,6 +52,10 @@ typedef struct h1 {
     sbuf body; // decoded body (Content-Length or chunked)
     struct h1_error err;
     int state; // internal
+    // Where the current feed and the last header-value chunk lie, to tell a value split
+    // across feeds from an obsolete line fold (refused).
+    const char *feed_start, *feed_end, *value_end;
+    int value_at_feed_end;
 } h1;
 
 // Sets p up for a new connection; max_body is the body limit (413 beyond).

@@ -519,18 +519,23 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
     process(c);
 }
 
+// Runs pipelined requests whose turn came when the answer before them was written. The idle
+// handle stays active while that work left answers held for the commit, because an active
+// idle handle is what keeps this iteration's poll from blocking: the commit happens in the
+// check phase after the poll, and without it the answer would wait for the next timer.
 static void on_idle(uv_idle_t *h)
 {
     struct http_server *s = h->data;
     struct conn *list = s->ready;
     s->ready = NULL;
-    uv_idle_stop(h);
     while (list) {
         struct conn *c = list;
         list = c->ready_next;
         c->ready = 0;
         process(c);
     }
+    if (!s->ready && !s->held)
+        uv_idle_stop(h);
 }
 
 static void on_connection(uv_stream_t *ls, int status)
