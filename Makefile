@@ -32,7 +32,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
 FUZZ_BIN   := $(FUZZ_TARGETS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench chaos clean
+.PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench chaos soak clean
 
 all: $(BUILD)/voxd $(BUILD)/voxctl
 
@@ -80,6 +80,13 @@ check: test
 chaos: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 OPT="-O1 -g" all
 	VOXD=$(CURDIR)/build-asan/voxd node --test tests/chaos/
+
+# Ten minutes of chaos beside 1,000 churning WebSocket clients against the ASan build
+# (SOAK_SECONDS, SOAK_CLIENTS, SOAK_SEED); the quarantine is kept small so RSS measures voxd.
+soak: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 OPT="-O1 -g" all
+	ulimit -n 8192 2>/dev/null || ulimit -n "$$(ulimit -Hn)"; \
+	ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16 VOXD=$(CURDIR)/build-asan/voxd node tests/soak/soak.mjs
 
 fuzz-libfuzzer:
 	@bash fuzz/build-libfuzzer.sh

@@ -6,6 +6,9 @@ set -u
 cd "$(dirname "$0")/.."
 passed=0
 failed=0
+# The malformed-traffic test (tests/chaos) runs with a fixed seed and a bounded time, so a run
+# is repeatable; make soak runs it for ten minutes with other seeds.
+export CHAOS_SEED=${CHAOS_SEED:-20261208} CHAOS_SECONDS=${CHAOS_SECONDS:-8}
 failures=()
 
 count() { # name ok(0|1)
@@ -95,6 +98,8 @@ suite() { # label make-args...
         echo "ws: node_modules/ws is missing (make deps runs npm ci)"
         count "ws($label): node_modules missing" 1
     fi
+    echo "== $label: chaos (seed $CHAOS_SEED, ${CHAOS_SECONDS} s)"
+    run_node "$label" "$PWD/$b/voxd" chaos
     if [ "$label" = release ]; then
         echo "== $label: browser"
         run_browser "$PWD/$b/voxd"
