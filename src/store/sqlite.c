@@ -148,10 +148,13 @@ int sq_one(store *s, sqlite3_stmt *st, sq_row_cb row, void *out)
 int sq_many(store *s, sqlite3_stmt *st, int limit, size_t elem_size, sq_row_cb row, void **out,
             size_t *n)
 {
-    size_t cap = limit < 0 ? SQ_MANY_FIRST : (size_t)limit, k = 0;
+    // Start small and double: a list asked for with limit 1000 usually has a few rows, and its
+    // records are large (a participant is over a kilobyte).
+    size_t max = limit < 0 ? SIZE_MAX : (size_t)limit, k = 0;
+    size_t cap = max < SQ_MANY_FIRST ? max : SQ_MANY_FIRST;
     char *v = xcalloc(cap + 1, elem_size);
     int rc = SQLITE_DONE;
-    while ((limit < 0 || k < cap) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (k == cap) {
             v = xrealloc(v, (2 * cap + 1) * elem_size);
             memset(v + (cap + 1) * elem_size, 0, cap * elem_size);
@@ -215,11 +218,27 @@ static const char SQL_SAVEPOINT[] = "SAVEPOINT req";
 static const char SQL_RELEASE[] = "RELEASE req";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO req";
 
+// The batch cannot be trusted any more (SQLite rolled it back by itself after an I/O, full
+// disk or interrupt error, or a request's rollback failed): undo all of it, and fail every
+// answer held for it so no client is told a change was stored.
+static void batch_abandon(store *s, const char *why)
+{
+    struct sqlite_store *q = impl(s);
+    log_error("batch abandoned", "batch=%llu reason=\"%s\"", (unsigned long long)q->batch_gen, why);
+    if (!sqlite3_get_autocommit(q->db))
+        sqlite3_exec(q->db, SQL_ROLLBACK, NULL, NULL, NULL);
+    q->failed_gen = q->batch_gen;
+    q->batch_gen = 0;
+    q->tx_depth = 0;
+}
+
 static int tx_begin(store *s)
 {
     struct sqlite_store *q = impl(s);
     if (q->tx_depth++ > 0)
         return 0;
+    if (q->batch_gen && sqlite3_get_autocommit(q->db)) // SQLite rolled the batch back itself
+        batch_abandon(s, "the batch transaction ended between requests");
     if (!q->batch_gen) {
         int rc = exec_sql(s, SQL_BEGIN);
         if (rc) {
@@ -243,15 +262,18 @@ static int tx_commit(store *s)
     return exec_sql(s, SQL_RELEASE);
 }
 
-// Undoes everything the current request wrote, whatever the nesting depth.
+// Undoes everything the current request wrote, whatever the nesting depth. If that fails the
+// request's writes would commit with the batch, so the whole batch goes instead.
 static void tx_rollback(store *s)
 {
     struct sqlite_store *q = impl(s);
     if (q->tx_depth == 0)
         return;
     q->tx_depth = 0;
-    exec_sql(s, SQL_ROLLBACK_TO);
-    exec_sql(s, SQL_RELEASE);
+    if (sqlite3_get_autocommit(q->db)) // the transaction is already gone
+        batch_abandon(s, "the transaction ended under the request");
+    else if (exec_sql(s, SQL_ROLLBACK_TO) || exec_sql(s, SQL_RELEASE))
+        batch_abandon(s, "ROLLBACK TO failed");
 }
 
 static uint64_t batch_open(store *s)
@@ -264,6 +286,10 @@ static int flush(store *s)
     struct sqlite_store *q = impl(s);
     if (!q->batch_gen || q->tx_depth > 0)
         return 0;
+    if (sqlite3_get_autocommit(q->db)) {
+        batch_abandon(s, "the batch transaction ended before its commit");
+        return VOX_EIO;
+    }
     int rc = exec_sql(s, SQL_COMMIT);
     if (rc) {
         log_error("batch commit failed", "batch=%llu", (unsigned long long)q->batch_gen);

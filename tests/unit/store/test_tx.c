@@ -18,6 +18,7 @@
 #include "core/uuid.h"
 #include "store/orgs.h"
 #include "store/rooms.h"
+#include "store/sqlite_int.h" // sq_db(): to end the transaction under the store, as SQLite does
 #include "store/store.h"
 #include "fixture.h"
 
@@ -245,6 +246,58 @@ static void test_unflushed_committed_survives_close(void **state)
     assert_true(org_exists(f->s, id));
 }
 
+// SQLite rolls a whole transaction back by itself after some errors (SQLITE_FULL, an I/O
+// error, an interrupt). A request's rollback then finds no savepoint: the batch must be
+// abandoned as a whole, its held answers failed, and the next request must get a new batch
+// rather than write outside any transaction.
+static void test_batch_vanishes_under_request(void **state)
+{
+    struct fx *f = *state;
+    store *s = f->s;
+    char a[37], b[37], c[37];
+    assert_int_equal(s->ops->begin(s), 0);
+    new_org(s, a, "A");
+    assert_int_equal(s->ops->commit(s), 0);
+    uint64_t gen = s->ops->batch_open(s);
+    assert_int_equal(s->ops->begin(s), 0);
+    new_org(s, b, "B");
+    assert_int_equal(sqlite3_exec(sq_db(s), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    s->ops->rollback(s);
+    assert_true(s->ops->batch_failed(s, gen)); // A's answer must not say it was stored
+    assert_int_equal(s->ops->batch_open(s), 0);
+    assert_false(org_exists(s, a));
+    assert_false(org_exists(s, b));
+    // The next request runs in a new batch that commits normally.
+    assert_int_equal(s->ops->begin(s), 0);
+    uint64_t gen2 = s->ops->batch_open(s);
+    assert_true(gen2 != 0 && gen2 != gen);
+    new_org(s, c, "C");
+    assert_int_equal(s->ops->commit(s), 0);
+    assert_int_equal(s->ops->flush(s), 0);
+    assert_false(s->ops->batch_failed(s, gen2));
+    assert_int_equal(outside_count(f, "orgs"), 1);
+}
+
+static void test_batch_vanishes_between_requests(void **state)
+{
+    struct fx *f = *state;
+    store *s = f->s;
+    char a[37], b[37];
+    assert_int_equal(s->ops->begin(s), 0);
+    new_org(s, a, "A");
+    assert_int_equal(s->ops->commit(s), 0);
+    uint64_t gen = s->ops->batch_open(s);
+    assert_int_equal(sqlite3_exec(sq_db(s), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(s->ops->begin(s), 0); // notices, fails the old batch, opens a new one
+    assert_true(s->ops->batch_failed(s, gen));
+    assert_true(s->ops->batch_open(s) != gen);
+    new_org(s, b, "B");
+    assert_int_equal(s->ops->commit(s), 0);
+    assert_int_equal(s->ops->flush(s), 0);
+    assert_false(org_exists(s, a));
+    assert_true(org_exists(s, b));
+}
+
 int main(void)
 {
     log_setup(LOG_ERROR, LOG_TEXT);
@@ -253,6 +306,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_flush_waits_for_open_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_after_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_vanishes_under_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_vanishes_between_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_flushes_committed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unflushed_committed_survives_close, setup, teardown),
     };
