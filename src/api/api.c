@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "api/api_int.h"
-#include "api/rtc.h"
 #include "http/static.h"
 #include "core/clock.h"
 #include "core/err.h"
@@ -39,15 +38,19 @@ api *api_new(store *st, const struct api_config *cfg)
     a->cfg = *cfg;
     a->keys = key_cache_new();
     a->metrics = metrics_new();
-    a->rtc = rtc_new(a);
     return a;
+}
+
+void api_set_live(api *a, const struct api_live_ops *ops, void *live)
+{
+    a->live_ops = ops;
+    a->live = live;
 }
 
 void api_free(api *a)
 {
     if (!a)
         return;
-    rtc_free(a->rtc);
     key_cache_free(a->keys);
     metrics_free(a->metrics);
     free(a);
@@ -100,16 +103,16 @@ static void run_handler(struct api_call *c, const struct api_route *route)
         api_error(c, 503, "unavailable", NULL, "the store is busy; retry");
         return;
     }
-    size_t mark = rtc_mark(c->api->rtc);
+    size_t mark = c->api->live_ops ? c->api->live_ops->mark(c->api->live) : 0;
     route->fn(c);
     if (!writes)
         return;
     if (c->resp->status >= 400) {
         c->st->ops->rollback(c->st);
-        rtc_rewind(c->api->rtc, mark); // what the request would have told sockets is void too
+        API_LIVE(c->api, rewind, mark); // what the request would have told sockets is void too
     } else if (c->st->ops->commit(c->st)) {
         c->st->ops->rollback(c->st);
-        rtc_rewind(c->api->rtc, mark);
+        API_LIVE(c->api, rewind, mark);
         api_error(c, 500, "internal", NULL, "the change could not be stored");
     }
 }
@@ -163,11 +166,11 @@ int api_commit(void *user, uint64_t token)
 void api_flush(api *a)
 {
     if (!a->st->ops->batch_open(a->st)) {
-        rtc_deliver(a->rtc, 1);
+        API_LIVE(a, deliver, 1);
         return;
     }
     int err = a->st->ops->flush(a->st);
-    rtc_deliver(a->rtc, err == 0);
+    API_LIVE(a, deliver, err == 0);
 }
 
 void api_dispatch(void *user, http_req *req, http_resp *resp)
@@ -208,7 +211,7 @@ void api_dispatch(void *user, http_req *req, http_resp *resp)
 void api_tick(api *a, int64_t now_ms)
 {
     a->last_tick_ms = now_ms;
-    rtc_tick(a->rtc, now_ms); // first: live sockets refresh presence before the idle sweep
+    API_LIVE(a, tick, now_ms); // first: live sockets refresh presence before the idle sweep
     for (size_t m = 0; m < NMODULES; m++) {
         if (!modules[m]->tick)
             continue;
@@ -406,7 +409,7 @@ void api_event(struct api_call *c, const char *type, const char *room_id, const 
     if (err)
         log_error("event append failed", "type=%s err=%s", type, vox_err_name(err));
     else
-        rtc_note_event(c->api->rtc, &e);
+        API_LIVE(c->api, note_event, &e);
     free(e.data);
     json_decref(data);
 }

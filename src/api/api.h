@@ -95,6 +95,27 @@ struct api_module {
 // ---- lifecycle (app/) ----
 api *api_new(store *st, const struct api_config *cfg);
 void api_free(api *a);
+
+// What connected clients must hear of the API's work: the signaling hub (src/signal/)
+// implements it and app wires it with api_set_live(), so api never includes the layer above
+// it. Every message waits for the batch it depends on: mark/rewind drop what a refused
+// request would have sent, deliver sends (committed) or fails (not) what waited.
+struct event_rec;
+struct api_live_ops {
+    void (*note_event)(void *live, const struct event_rec *e);
+    size_t (*mark)(void *live);
+    void (*rewind)(void *live, size_t mark);
+    void (*deliver)(void *live, int committed);
+    // Sockets of org_id opened with a token key_id signed (all of the org's when NULL) stop
+    // acting now and close after the commit; reason is a static string.
+    void (*revoke)(void *live, const char *org_id, const char *key_id, const char *reason);
+    void (*tick)(void *live, int64_t now_ms);
+    void (*send_to_participant)(void *live, const char *participant_id, const char *msg);
+    void (*send_to_room)(void *live, const char *room_id, const char *except_participant,
+                         const char *msg);
+};
+// ops (static storage) and live (borrowed, outlives a or is unset with NULL before it goes).
+void api_set_live(api *a, const struct api_live_ops *ops, void *live);
 // The http_dispatch_cb: routing, auth, metrics, then the handler.
 void api_dispatch(void *api, http_req *req, http_resp *resp);
 // Group commit glue for the HTTP server: api_defer() is the http_defer_cb (nonzero while

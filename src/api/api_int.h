@@ -7,16 +7,23 @@
 
 struct key_cache;
 struct metrics;
-struct rtc;
 
 struct api {
     store *st;
     struct api_config cfg;
     struct key_cache *keys;
     struct metrics *metrics;
-    struct rtc *rtc;
+    const struct api_live_ops *live_ops; // NULL until api_set_live()
+    void *live;
     int64_t last_tick_ms;
 };
+
+// Calls into the live side when one is wired (unit tests and tools run without).
+#define API_LIVE(a, fn, ...)                                                                       \
+    do {                                                                                           \
+        if ((a)->live_ops)                                                                         \
+            (a)->live_ops->fn((a)->live, __VA_ARGS__);                                             \
+    } while (0)
 
 // Every module's route table, in dispatch order.
 const struct api_module *const *api_modules(size_t *n);

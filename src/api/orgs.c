@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "api/api_int.h"
-#include "api/rtc.h"
 #include "auth/b64.h"
 #include "auth/secretbox.h"
 #include "core/err.h"
@@ -175,7 +174,7 @@ static void org_delete(struct api_call *c)
         api_fail(c, err, "org");
         return;
     }
-    rtc_revoke(c->api->rtc, id, NULL, "org deleted");
+    API_LIVE(c->api, revoke, id, NULL, "org deleted");
     api_no_content(c);
 }
 
@@ -273,7 +272,7 @@ static void key_revoke(struct api_call *c)
     }
     key_cache_forget(c->api->keys, id);
     key_event(c, "api_key.revoked", &k);
-    rtc_revoke(c->api->rtc, c->who.org_id, id, "api key revoked");
+    API_LIVE(c->api, revoke, c->who.org_id, id, "api key revoked");
     api_no_content(c);
 }
 

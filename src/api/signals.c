@@ -12,7 +12,6 @@
 #include "api/api.h"
 #include "api/api_int.h"
 #include "api/participants.h"
-#include "api/rtc.h"
 #include "core/err.h"
 #include "domain/room.h"
 #include "domain/session.h"
@@ -244,9 +243,9 @@ static void relay(struct api_call *c, const struct signal_rec *r)
     char *text = json_dumps(m, JSON_COMPACT);
     json_decref(m);
     if (r->to_participant[0])
-        rtc_send_to_participant(c->api->rtc, r->to_participant, text);
+        API_LIVE(c->api, send_to_participant, r->to_participant, text);
     else
-        rtc_send_to_room(c->api->rtc, r->room_id, r->from_participant, text);
+        API_LIVE(c->api, send_to_room, r->room_id, r->from_participant, text);
     free(text);
 }
 

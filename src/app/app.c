@@ -15,7 +15,7 @@
 #include <uv.h>
 
 #include "api/api.h"
-#include "api/rtc.h"
+#include "signal/hub.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
@@ -29,6 +29,7 @@ struct app {
     uv_check_t flush; // commits each loop iteration's writes (group commit)
     http_server *http;
     api *api;
+    struct hub *hub;
     store *st;
     int stopping;
 };
@@ -163,16 +164,19 @@ int app_run(const struct app_config *cfg)
     raise_fd_limit(cfg->max_connections);
     uv_loop_init(&a.loop);
     a.api = api_new(a.st, &acfg);
+    a.hub = hub_new(a.api);
+    api_set_live(a.api, &hub_live_ops, a.hub);
     struct http_server_config hcfg = {.host = cfg->listen_host,
                                       .port = cfg->listen_port,
                                       .dispatch = api_dispatch,
                                       .defer = api_defer,
                                       .commit = api_commit,
-                                      .ws = {.ws_check = rtc_ws_check,
-                                             .ws_open = rtc_ws_open,
-                                             .ws_message = rtc_ws_message,
-                                             .ws_ping = rtc_ws_ping,
-                                             .ws_closed = rtc_ws_closed},
+                                      .ws = {.ws_check = hub_ws_check,
+                                             .ws_open = hub_ws_open,
+                                             .ws_message = hub_ws_message,
+                                             .ws_ping = hub_ws_ping,
+                                             .ws_closed = hub_ws_closed,
+                                             .user = a.hub},
                                       .user = a.api,
                                       .header_timeout_s = cfg->header_timeout_s,
                                       .idle_timeout_s = cfg->idle_timeout_s,
@@ -182,6 +186,7 @@ int app_run(const struct app_config *cfg)
                                       .tls_key = cfg->tls_key};
     if (http_server_new(&a.loop, &hcfg, &a.http)) {
         log_error("cannot listen", "host=%s port=%d", cfg->listen_host, cfg->listen_port);
+        hub_free(a.hub);
         api_free(a.api);
         store_close(a.st);
         uv_loop_close(&a.loop);
@@ -205,6 +210,8 @@ int app_run(const struct app_config *cfg)
     uv_run(&a.loop, UV_RUN_DEFAULT);
     http_server_free(a.http);
     uv_run(&a.loop, UV_RUN_DEFAULT);
+    api_set_live(a.api, NULL, NULL);
+    hub_free(a.hub);
     api_free(a.api);
     store_close(a.st);
     if (uv_loop_close(&a.loop))

@@ -37,6 +37,7 @@ struct http_ws_handlers {
     void (*ws_ping)(void *user, void *conn);
     // The connection is gone; conn and ws must not be used after this returns.
     void (*ws_closed)(void *user, void *conn);
+    void *user; // passed to every hook above (the server's user is for HTTP requests)
 };
 
 #define HTTP_WS_MAX_MESSAGE (16 * 1024)

@@ -26,7 +26,8 @@ struct http_ws {
     void *conn; // the handler's object, NULL once ws_closed was called
     const uint8_t *rx;
     size_t rx_len;
-    int close_sent; // our close frame went into the output
+    int close_queued; // we decided to close: later messages in the same read are dropped
+    int close_sent;   // our close frame went into the output
 };
 
 static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
@@ -72,30 +73,46 @@ static void on_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_
 {
     struct http_ws *ws = user;
     struct http_server *s = ws->c->s;
-    if (!ws->conn)
+    // wslay goes on reading the frames behind one we refused; a refused connection must not
+    // act on them (a join behind a binary message would otherwise still run).
+    if (!ws->conn || ws->close_queued)
         return;
     switch (arg->opcode) {
     case WSLAY_TEXT_FRAME:
-        s->cfg.ws.ws_message(s->cfg.user, ws->conn, (const char *)arg->msg, arg->msg_length);
+        s->cfg.ws.ws_message(s->cfg.ws.user, ws->conn, (const char *)arg->msg, arg->msg_length);
         break;
     case WSLAY_BINARY_FRAME: {
         static const char why[] = "binary messages are not part of the protocol";
+        ws->close_queued = 1;
         wslay_event_queue_close(ctx, WSLAY_CODE_UNSUPPORTED_DATA, (const uint8_t *)why,
                                 sizeof why - 1);
         break;
     }
     case WSLAY_PING:
         if (s->cfg.ws.ws_ping)
-            s->cfg.ws.ws_ping(s->cfg.user, ws->conn);
+            s->cfg.ws.ws_ping(s->cfg.ws.user, ws->conn);
         break;
     default:
         break; // pong: liveness is any byte received; close: wslay answers it
     }
 }
 
+// A close frame's body is empty or starts with a 2-byte code (RFC 6455 section 5.5.1); wslay
+// answers a 1-byte body as if it were empty. Queued first, our 1002 is the close it sends.
+static void on_frame_start(wslay_event_context_ptr ctx,
+                           const struct wslay_event_on_frame_recv_start_arg *arg, void *user)
+{
+    struct http_ws *ws = user;
+    if (arg->opcode == WSLAY_CONNECTION_CLOSE && arg->payload_length == 1) {
+        ws->close_queued = 1;
+        wslay_event_queue_close(ctx, WSLAY_CODE_PROTOCOL_ERROR, NULL, 0);
+    }
+}
+
 static const struct wslay_event_callbacks callbacks = {
     .recv_callback = on_recv,
     .send_callback = on_send,
+    .on_frame_recv_start_callback = on_frame_start,
     .on_msg_recv_callback = on_msg,
 };
 
@@ -161,7 +178,7 @@ void ws_upgrade(struct conn *c, http_req *req)
     }
     sbuf refusal;
     sbuf_init(&refusal);
-    int status = s->cfg.ws.ws_check(s->cfg.user, req, &refusal);
+    int status = s->cfg.ws.ws_check(s->cfg.ws.user, req, &refusal);
     if (status) {
         refuse_body(c, status, &refusal);
         sbuf_fini(&refusal);
@@ -189,7 +206,7 @@ void ws_upgrade(struct conn *c, http_req *req)
     c->ws = ws;
     c->state = CONN_WS;
     c->ping_ms = server_now(s);
-    ws->conn = s->cfg.ws.ws_open(s->cfg.user, req, ws);
+    ws->conn = s->cfg.ws.ws_open(s->cfg.ws.user, req, ws);
     if (!ws->conn) {
         http_ws_close(ws, 1011, "cannot open");
         return;
@@ -263,7 +280,7 @@ void ws_conn_closed(struct conn *c)
     struct http_server *s = c->s;
     c->ws = NULL;
     if (ws->conn)
-        s->cfg.ws.ws_closed(s->cfg.user, ws->conn);
+        s->cfg.ws.ws_closed(s->cfg.ws.user, ws->conn);
     wslay_event_context_free(ws->ctx);
     free(ws);
 }
@@ -293,6 +310,7 @@ void http_ws_close(http_ws *ws, int code, const char *reason)
     size_t rl = reason ? strlen(reason) : 0;
     if (rl > 123)
         rl = 123; // a close frame's payload is at most 125 bytes
+    ws->close_queued = 1;
     wslay_event_queue_close(ws->ctx, (uint16_t)code, (const uint8_t *)reason, rl);
     pump(ws);
     if (ws->close_sent && !c->writing && c->out.len == 0)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "api/rtc_msg.h"
+#include "signal/wire.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static int take(json_t *obj, const char *key, char *out, size_t max)
     return 1;
 }
 
-int rtc_msg_parse(const char *data, size_t len, struct rtc_msg *out, struct body_error *err)
+int wire_parse(const char *data, size_t len, struct wire_msg *out, struct body_error *err)
 {
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
@@ -38,8 +38,8 @@ int rtc_msg_parse(const char *data, size_t len, struct rtc_msg *out, struct body
         json_decref(m);
         return fail(err, "invalid_json", NULL, "a message is one JSON object");
     }
-    int id = take(m, "id", out->id, RTC_MSG_ID_MAX);
-    int type = take(m, "type", out->type, RTC_MSG_TYPE_MAX);
+    int id = take(m, "id", out->id, WIRE_ID_MAX);
+    int type = take(m, "type", out->type, WIRE_TYPE_MAX);
     int rc = 0;
     if (id < 0) {
         out->id[0] = '\0';
@@ -62,7 +62,7 @@ int rtc_msg_parse(const char *data, size_t len, struct rtc_msg *out, struct body
     return 0;
 }
 
-void rtc_msg_fini(struct rtc_msg *m)
+void wire_fini(struct wire_msg *m)
 {
     json_decref(m->fields);
     m->fields = NULL;

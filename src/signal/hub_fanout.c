@@ -9,7 +9,7 @@
 
 #include "api/participants.h"
 #include "api/rooms.h"
-#include "api/rtc_int.h"
+#include "signal/hub_int.h"
 #include "api/sessions.h"
 #include "api/stage.h"
 #include "core/clock.h"
@@ -18,7 +18,7 @@
 #include "store/rooms.h"
 #include "store/sessions.h"
 
-void rtc_note_event(struct rtc *r, const struct event_rec *e)
+void hub_note_event(struct hub *r, const struct event_rec *e)
 {
     if (!e->room_id[0])
         return;
@@ -36,31 +36,31 @@ void rtc_note_event(struct rtc *r, const struct event_rec *e)
 }
 
 // Both counts fit in 32 bits: a batch holds far fewer messages than that.
-size_t rtc_mark(struct rtc *r)
+size_t hub_mark(struct hub *r)
 {
     return (size_t)r->nheld << 32 | r->nnoted;
 }
 
-void rtc_rewind(struct rtc *r, size_t mark)
+void hub_rewind(struct hub *r, size_t mark)
 {
     size_t nheld = mark >> 32, nnoted = mark & 0xffffffffu;
     if (nheld <= r->nheld && nnoted <= r->nnoted)
-        rtc_drop_pending(r, nheld, nnoted);
+        hub_drop_pending(r, nheld, nnoted);
 }
 
-static struct rtc_conn *conn_of(struct rtc *r, const char *room_id, const char *participant_id)
+static struct hub_conn *conn_of(struct hub *r, const char *room_id, const char *participant_id)
 {
-    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
         if (!c->closing && strcmp(c->participant_id, participant_id) == 0)
             return c;
     return NULL;
 }
 
-static void broadcast(struct rtc *r, const char *room_id, const char *except, const char *msg)
+static void broadcast(struct hub *r, const char *room_id, const char *except, const char *msg)
 {
-    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
         if (c->joined && (!except || strcmp(c->participant_id, except) != 0))
-            rtc_send_now(c, msg);
+            hub_send_now(c, msg);
 }
 
 static char *participant_msg(const char *type, const struct participant_rec *p,
@@ -68,7 +68,7 @@ static char *participant_msg(const char *type, const struct participant_rec *p,
 {
     sbuf b;
     jsonw w;
-    rtc_msg_begin(&b, &w, type, NULL);
+    hub_msg_begin(&b, &w, type, NULL);
     jsonw_key(&w, "participant");
     participants_write(&w, p);
     if (extra_key)
@@ -96,7 +96,7 @@ static int data_bool(const struct noted *n, const char *key)
 
 // participant.left / removed / moved / denied and timeouts: the others see them go; the
 // participant's own socket is told why and closed.
-static void fan_departure(struct rtc *r, const struct noted *n)
+static void fan_departure(struct hub *r, const struct noted *n)
 {
     char reason[64];
     const char *suffix = n->type + strlen("participant.");
@@ -107,11 +107,11 @@ static void fan_departure(struct rtc *r, const struct noted *n)
                           n->participant_id, "reason", reason);
     char *text = json_dumps(m, JSON_COMPACT);
     // A denied guest was never announced, and a hidden one never shown: nothing to retract.
-    if (strcmp(suffix, "denied") != 0 && !rtc_is_hidden(r, n->room_id, n->participant_id))
+    if (strcmp(suffix, "denied") != 0 && !hub_is_hidden(r, n->room_id, n->participant_id))
         broadcast(r, n->room_id, n->participant_id, text);
     free(text);
     json_decref(m);
-    struct rtc_conn *c = conn_of(r, n->room_id, n->participant_id);
+    struct hub_conn *c = conn_of(r, n->room_id, n->participant_id);
     if (!c || (strcmp(suffix, "left") == 0 && strcmp(reason, "left") == 0))
         return; // a plain leave was answered already
     const char *type = strcmp(suffix, "denied") == 0    ? "denied"
@@ -124,14 +124,14 @@ static void fan_departure(struct rtc *r, const struct noted *n)
     if (r->a->st->participants->get(r->a->st, n->org_id, n->participant_id, &p) == 0) {
         sbuf b;
         jsonw w;
-        rtc_msg_begin(&b, &w, type, NULL);
+        hub_msg_begin(&b, &w, type, NULL);
         jsonw_key(&w, "participant");
         participants_write(&w, &p);
         jsonw_kstr(&w, "reason", reason);
         if (strcmp(type, "removed") == 0)
             jsonw_kbool(&w, "ban", data_bool(n, "ban"));
         jsonw_obj_end(&w);
-        rtc_send_now(c, b.data);
+        hub_send_now(c, b.data);
         sbuf_fini(&b);
     }
     participant_rec_fini(&p);
@@ -141,14 +141,14 @@ static void fan_departure(struct rtc *r, const struct noted *n)
 }
 
 // Events about one participant that change what others see of it.
-static void fan_participant(struct rtc *r, const struct noted *n)
+static void fan_participant(struct hub *r, const struct noted *n)
 {
     store *st = r->a->st;
     struct participant_rec p;
     memset(&p, 0, sizeof p);
     if (st->participants->get(st, n->org_id, n->participant_id, &p))
         return;
-    struct rtc_conn *own = conn_of(r, n->room_id, n->participant_id);
+    struct hub_conn *own = conn_of(r, n->room_id, n->participant_id);
     int hidden = own && own->who.grants.hidden;
     char changes[80];
     snprintf(changes, sizeof changes, "[\"%s\"]", n->type);
@@ -156,7 +156,7 @@ static void fan_participant(struct rtc *r, const struct noted *n)
         // Only the hidden participant itself hears about its own changes.
         if (strcmp(n->type, "participant.joined") != 0) {
             char *m = participant_msg("participant_updated", &p, "changes", changes);
-            rtc_send_now(own, m);
+            hub_send_now(own, m);
             free(m);
         }
     } else if (strcmp(n->type, "participant.joined") == 0) {
@@ -165,19 +165,19 @@ static void fan_participant(struct rtc *r, const struct noted *n)
         free(m);
     } else if (strcmp(n->type, "participant.waiting") == 0) {
         char *m = participant_msg("participant_waiting", &p, NULL, NULL);
-        for (struct rtc_conn *c = rtc_room_conns(r, n->room_id); c; c = c->room_next)
+        for (struct hub_conn *c = hub_room_conns(r, n->room_id); c; c = c->room_next)
             if (c->joined && (!strcmp(c->role, "host") || !strcmp(c->role, "co_host")))
-                rtc_send_now(c, m);
+                hub_send_now(c, m);
         free(m);
     } else if (strcmp(n->type, "participant.admitted") == 0) {
         if (own) {
             char *m = participant_msg("admitted", &p, NULL, NULL);
-            rtc_send_now(own, m);
+            hub_send_now(own, m);
             free(m);
             own->waiting = 0;
             own->joined = 1;
-            m = rtc_room_state(r, own, "room_state", NULL, &p);
-            rtc_send_now(own, m);
+            m = hub_room_state(r, own, "room_state", NULL, &p);
+            hub_send_now(own, m);
             free(m);
         }
     } else {
@@ -191,25 +191,25 @@ static void fan_participant(struct rtc *r, const struct noted *n)
             snprintf(own->role, sizeof own->role, "%s", p.role);
             sbuf b;
             jsonw w;
-            rtc_msg_begin(&b, &w, "role_changed", NULL);
+            hub_msg_begin(&b, &w, "role_changed", NULL);
             jsonw_key(&w, "participant");
             participants_write(&w, &p);
             jsonw_kstr(&w, "from", from);
             jsonw_kstr(&w, "to", to[0] ? to : p.role);
             jsonw_obj_end(&w);
-            rtc_send_now(own, b.data);
+            hub_send_now(own, b.data);
             sbuf_fini(&b);
         }
     }
     participant_rec_fini(&p);
 }
 
-static void fan_room(struct rtc *r, const struct noted *n)
+static void fan_room(struct hub *r, const struct noted *n)
 {
     store *st = r->a->st;
     if (strcmp(n->type, "room.deleted") == 0) {
-        for (struct rtc_conn *c = rtc_room_conns(r, n->room_id); c; c = c->room_next) {
-            rtc_send_now(c, "{\"type\":\"room_deleted\"}");
+        for (struct hub_conn *c = hub_room_conns(r, n->room_id); c; c = c->room_next) {
+            hub_send_now(c, "{\"type\":\"room_deleted\"}");
             http_ws_close(c->ws, 4004, "room deleted");
             c->closing = 1;
         }
@@ -220,7 +220,7 @@ static void fan_room(struct rtc *r, const struct noted *n)
         return;
     sbuf b;
     jsonw w;
-    rtc_msg_begin(&b, &w, "room_updated", NULL);
+    hub_msg_begin(&b, &w, "room_updated", NULL);
     jsonw_key(&w, "room");
     rooms_write(&w, &room, -1);
     jsonw_obj_end(&w);
@@ -229,7 +229,7 @@ static void fan_room(struct rtc *r, const struct noted *n)
     room_rec_fini(&room);
 }
 
-static void fan_session(struct rtc *r, const struct noted *n)
+static void fan_session(struct hub *r, const struct noted *n)
 {
     struct session_rec s;
     if (r->a->st->sessions->get(r->a->st, n->org_id, n->session_id, &s))
@@ -242,7 +242,7 @@ static void fan_session(struct rtc *r, const struct noted *n)
     json_decref(m);
 }
 
-static void fan_stage(struct rtc *r, const struct noted *n)
+static void fan_stage(struct hub *r, const struct noted *n)
 {
     char id[64];
     struct stage_request_rec req;
@@ -264,9 +264,9 @@ static int is_departure(const char *type)
            !strcmp(type, "participant.moved") || !strcmp(type, "participant.denied");
 }
 
-static void fan_out(struct rtc *r, const struct noted *n)
+static void fan_out(struct hub *r, const struct noted *n)
 {
-    if (!rtc_room_conns(r, n->room_id))
+    if (!hub_room_conns(r, n->room_id))
         return; // nobody listens in this room
     if (is_departure(n->type))
         fan_departure(r, n);
@@ -280,7 +280,7 @@ static void fan_out(struct rtc *r, const struct noted *n)
         fan_stage(r, n);
 }
 
-void rtc_deliver(struct rtc *r, int committed)
+void hub_deliver(struct hub *r, int committed)
 {
     // Fan-out reads the store, which may open nothing new: take the lists first.
     size_t nheld = r->nheld, nnoted = r->nnoted;
@@ -294,10 +294,10 @@ void rtc_deliver(struct rtc *r, int committed)
     for (size_t i = 0; i < nheld; i++) {
         struct held *h = &held[i];
         if (h->conn && committed && h->msg)
-            rtc_send_now(h->conn, h->msg);
+            hub_send_now(h->conn, h->msg);
         else if (h->conn && h->req_id[0]) {
-            char *e = rtc_error_msg(h->req_id, "internal", NULL, "the change could not be stored");
-            rtc_send_now(h->conn, e);
+            char *e = hub_error_msg(h->req_id, "internal", NULL, "the change could not be stored");
+            hub_send_now(h->conn, e);
             free(e);
         }
         free(h->msg);

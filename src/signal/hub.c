@@ -3,10 +3,10 @@
 // actions run as the REST routes they mirror (api_invoke), so both interfaces share every
 // rule and event. What a change tells other sockets comes from the event log: each appended
 // event is noted, and fanned out to the room only once its batch has committed.
-#include "api/rtc.h"
+#include "signal/hub.h"
 
-#include "api/rtc_int.h"
-#include "api/rtc_msg.h"
+#include "signal/hub_int.h"
+#include "signal/wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +26,14 @@
 #include "store/rooms.h"
 #include "store/sessions.h"
 
-struct rtc *rtc_new(api *a)
+struct hub *hub_new(api *a)
 {
-    struct rtc *r = xcalloc(1, sizeof *r);
+    struct hub *r = xcalloc(1, sizeof *r);
     r->a = a;
     return r;
 }
 
-void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted)
+void hub_drop_pending(struct hub *r, size_t nheld, size_t nnoted)
 {
     for (size_t i = nheld; i < r->nheld; i++)
         free(r->held[i].msg);
@@ -43,11 +43,11 @@ void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted)
     r->nnoted = nnoted;
 }
 
-void rtc_free(struct rtc *r)
+void hub_free(struct hub *r)
 {
     if (!r)
         return;
-    rtc_drop_pending(r, 0, 0);
+    hub_drop_pending(r, 0, 0);
     free(r->held);
     free(r->noted);
     for (size_t i = 0; i < ROOM_BUCKETS; i++)
@@ -55,7 +55,7 @@ void rtc_free(struct rtc *r)
             next = s->next;
             free(s);
         }
-    // Connections are freed by rtc_ws_closed as the server closes them.
+    // Connections are freed by hub_ws_closed as the server closes them.
     free(r);
 }
 
@@ -69,7 +69,7 @@ static size_t room_hash(const char *id)
     return h % ROOM_BUCKETS;
 }
 
-static struct room_slot **slot_ref(struct rtc *r, const char *room_id)
+static struct room_slot **slot_ref(struct hub *r, const char *room_id)
 {
     struct room_slot **pp = &r->rooms[room_hash(room_id)];
     while (*pp && strcmp((*pp)->room_id, room_id) != 0)
@@ -77,13 +77,13 @@ static struct room_slot **slot_ref(struct rtc *r, const char *room_id)
     return pp;
 }
 
-struct rtc_conn *rtc_room_conns(struct rtc *r, const char *room_id)
+struct hub_conn *hub_room_conns(struct hub *r, const char *room_id)
 {
     struct room_slot *s = *slot_ref(r, room_id);
     return s ? s->head : NULL;
 }
 
-static void room_add(struct rtc *r, struct rtc_conn *c)
+static void room_add(struct hub *r, struct hub_conn *c)
 {
     struct room_slot **pp = slot_ref(r, c->who.room_id);
     if (!*pp) {
@@ -100,7 +100,7 @@ static void room_add(struct rtc *r, struct rtc_conn *c)
     r->all = c;
 }
 
-static void room_remove(struct rtc *r, struct rtc_conn *c)
+static void room_remove(struct hub *r, struct hub_conn *c)
 {
     struct room_slot **pp = slot_ref(r, c->who.room_id);
     if (c->room_prev)
@@ -124,7 +124,7 @@ static void room_remove(struct rtc *r, struct rtc_conn *c)
 
 // ---- sending ----
 
-void rtc_send_now(struct rtc_conn *c, const char *msg)
+void hub_send_now(struct hub_conn *c, const char *msg)
 {
     if (!c->closing)
         http_ws_send(c->ws, msg, strlen(msg));
@@ -132,10 +132,10 @@ void rtc_send_now(struct rtc_conn *c, const char *msg)
 
 // Sends now when nothing is pending, else after the batch commits (answers and relays must
 // not get ahead of the writes they report).
-static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req_id, char *msg)
+static void send_after_commit(struct hub *r, struct hub_conn *c, const char *req_id, char *msg)
 {
     if (!r->a->st->ops->batch_open(r->a->st)) {
-        rtc_send_now(c, msg);
+        hub_send_now(c, msg);
         free(msg);
         return;
     }
@@ -152,12 +152,12 @@ static void send_after_commit(struct rtc *r, struct rtc_conn *c, const char *req
 }
 
 // Sends msg (may be NULL), then closes the socket, once everything held for it has gone out.
-static void close_after_commit(struct rtc *r, struct rtc_conn *c, char *msg, int code,
+static void close_after_commit(struct hub *r, struct hub_conn *c, char *msg, int code,
                                const char *reason)
 {
     if (!r->a->st->ops->batch_open(r->a->st)) {
         if (msg)
-            rtc_send_now(c, msg);
+            hub_send_now(c, msg);
         free(msg);
         http_ws_close(c->ws, code, reason);
         c->closing = 1;
@@ -168,19 +168,19 @@ static void close_after_commit(struct rtc *r, struct rtc_conn *c, char *msg, int
     r->held[r->nheld - 1].close_reason = reason;
 }
 
-void rtc_revoke(struct rtc *r, const char *org_id, const char *key_id, const char *reason)
+void hub_revoke(struct hub *r, const char *org_id, const char *key_id, const char *reason)
 {
-    for (struct rtc_conn *c = r->all; c; c = c->all_next) {
+    for (struct hub_conn *c = r->all; c; c = c->all_next) {
         if (c->closing || c->revoked || strcmp(c->who.org_id, org_id) ||
             (key_id && strcmp(c->who.key_id, key_id)))
             continue;
         c->revoked = 1;
-        close_after_commit(r, c, rtc_error_msg(NULL, "credentials_revoked", NULL, reason), 4005,
+        close_after_commit(r, c, hub_error_msg(NULL, "credentials_revoked", NULL, reason), 4005,
                            reason);
     }
 }
 
-char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message)
+char *hub_error_msg(const char *req_id, const char *code, const char *field, const char *message)
 {
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
     json_object_set_new(e, "field", field ? json_string(field) : json_null());
@@ -191,13 +191,13 @@ char *rtc_error_msg(const char *req_id, const char *code, const char *field, con
     return s;
 }
 
-static void send_error(struct rtc *r, struct rtc_conn *c, const char *req_id, const char *code,
+static void send_error(struct hub *r, struct hub_conn *c, const char *req_id, const char *code,
                        const char *field, const char *message)
 {
-    send_after_commit(r, c, req_id, rtc_error_msg(req_id, code, field, message));
+    send_after_commit(r, c, req_id, hub_error_msg(req_id, code, field, message));
 }
 
-void rtc_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id)
+void hub_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id)
 {
     sbuf_init(b);
     jsonw_init(w, b);
@@ -212,27 +212,81 @@ static char *wrap(const char *type, const char *req_id, const char *key, const c
 {
     sbuf b;
     jsonw w;
-    rtc_msg_begin(&b, &w, type, req_id);
+    hub_msg_begin(&b, &w, type, req_id);
     if (key)
         jsonw_kraw(&w, key, raw, "null");
     jsonw_obj_end(&w);
     return sbuf_steal(&b);
 }
 
-void rtc_send_to_participant(struct rtc *r, const char *participant_id, const char *msg)
+void hub_send_to_participant(struct hub *r, const char *participant_id, const char *msg)
 {
-    for (struct rtc_conn *c = r->all; c; c = c->all_next)
+    for (struct hub_conn *c = r->all; c; c = c->all_next)
         if (strcmp(c->participant_id, participant_id) == 0)
             send_after_commit(r, c, NULL, xstrdup(msg));
 }
 
-void rtc_send_to_room(struct rtc *r, const char *room_id, const char *except_participant,
+void hub_send_to_room(struct hub *r, const char *room_id, const char *except_participant,
                       const char *msg)
 {
-    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
         if (c->joined && (!except_participant || strcmp(c->participant_id, except_participant)))
             send_after_commit(r, c, NULL, xstrdup(msg));
 }
+
+void hub_send_ephemeral(struct hub *r, const char *room_id, const char *except_participant,
+                        const char *msg)
+{
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
+        if (c->joined && (!except_participant || strcmp(c->participant_id, except_participant)))
+            hub_send_now(c, msg);
+}
+
+// ---- the live side of the api ----
+
+static void live_note_event(void *h, const struct event_rec *e)
+{
+    hub_note_event(h, e);
+}
+static size_t live_mark(void *h)
+{
+    return hub_mark(h);
+}
+static void live_rewind(void *h, size_t mark)
+{
+    hub_rewind(h, mark);
+}
+static void live_deliver(void *h, int committed)
+{
+    hub_deliver(h, committed);
+}
+static void live_revoke(void *h, const char *org_id, const char *key_id, const char *reason)
+{
+    hub_revoke(h, org_id, key_id, reason);
+}
+static void live_tick(void *h, int64_t now_ms)
+{
+    hub_tick(h, now_ms);
+}
+static void live_send_to_participant(void *h, const char *participant_id, const char *msg)
+{
+    hub_send_to_participant(h, participant_id, msg);
+}
+static void live_send_to_room(void *h, const char *room_id, const char *except, const char *msg)
+{
+    hub_send_to_room(h, room_id, except, msg);
+}
+
+const struct api_live_ops hub_live_ops = {
+    .note_event = live_note_event,
+    .mark = live_mark,
+    .rewind = live_rewind,
+    .deliver = live_deliver,
+    .revoke = live_revoke,
+    .tick = live_tick,
+    .send_to_participant = live_send_to_participant,
+    .send_to_room = live_send_to_room,
+};
 
 // ---- the upgrade ----
 
@@ -275,7 +329,7 @@ static int verify(api *a, const http_req *req, struct api_caller *who, const cha
     return 0;
 }
 
-int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
+int hub_ws_check(void *user, const http_req *req, sbuf *refusal)
 {
     struct api_caller who;
     const char *code, *reason;
@@ -284,7 +338,8 @@ int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
                            "connections go to /v1/rtc\",\"field\":null}}");
         return 404;
     }
-    int status = verify(user, req, &who, &code, &reason);
+    struct hub *r = user;
+    int status = verify(r->a, req, &who, &code, &reason);
     if (status) {
         json_t *j =
             json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message", reason, "field");
@@ -296,10 +351,11 @@ int rtc_ws_check(void *user, const http_req *req, sbuf *refusal)
     return status;
 }
 
-void *rtc_ws_open(void *user, const http_req *req, http_ws *ws)
+void *hub_ws_open(void *user, const http_req *req, http_ws *ws)
 {
-    api *a = user;
-    struct rtc_conn *c = xcalloc(1, sizeof *c);
+    struct hub *r = user;
+    api *a = r->a;
+    struct hub_conn *c = xcalloc(1, sizeof *c);
     const char *code, *reason;
     if (verify(a, req, &c->who, &code, &reason)) { // re-checked: the filter saw the same request
         free(c);
@@ -309,7 +365,7 @@ void *rtc_ws_open(void *user, const http_req *req, http_ws *ws)
     c->tokens = RATE_BURST;
     c->refill_ms = c->window_ms = c->touched_ms = c->opened_ms = clock_now_ms();
     c->token_exp_ms = c->who.expires_at * 1000;
-    room_add(a->rtc, c);
+    room_add(r, c);
     return c;
 }
 
@@ -350,7 +406,7 @@ static const struct action actions[] = {
 };
 
 // Fills the path template; moves the members it used out of body. 0, or -1 with *missing set.
-static int build_path(struct rtc_conn *c, const char *tpl, json_t *body, char *out, size_t cap,
+static int build_path(struct hub_conn *c, const char *tpl, json_t *body, char *out, size_t cap,
                       char missing[32])
 {
     size_t n = 0;
@@ -392,13 +448,13 @@ static char *error_from_resp(const char *req_id, const http_resp *resp)
     const char *field = json_string_value(json_object_get(e, "field"));
     const char *msg = json_string_value(json_object_get(e, "message"));
     char *out =
-        rtc_error_msg(req_id, code ? code : "internal", field, msg ? msg : "request failed");
+        hub_error_msg(req_id, code ? code : "internal", field, msg ? msg : "request failed");
     json_decref(j);
     return out;
 }
 
 // Runs an action as the socket's participant and answers with its result or its error.
-static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *act,
+static void run_action(struct hub *r, struct hub_conn *c, const struct action *act,
                        const char *req_id, json_t *fields)
 {
     char path[256];
@@ -428,7 +484,7 @@ static void run_action(struct rtc *r, struct rtc_conn *c, const struct action *a
 }
 
 // The state a participant sees on joining (and on admission).
-char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
                      const struct participant_rec *self)
 {
     store *st = r->a->st;
@@ -438,7 +494,7 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
     size_t n = 0;
     sbuf b;
     jsonw w;
-    rtc_msg_begin(&b, &w, type, req_id);
+    hub_msg_begin(&b, &w, type, req_id);
     if (st->rooms->get(st, c->who.org_id, self->room_id, &room) == 0) {
         jsonw_key(&w, "room");
         rooms_write(&w, &room, -1);
@@ -459,7 +515,7 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
         .session_id = self->session_id, .status = PARTICIPANTS_PRESENT, .limit = 1000};
     if (st->participants->list(st, c->who.org_id, &f, &v, &n) == 0)
         for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].id, self->id) != 0 && !rtc_is_hidden(r, v[i].room_id, v[i].id))
+            if (strcmp(v[i].id, self->id) != 0 && !hub_is_hidden(r, v[i].room_id, v[i].id))
                 participants_write(&w, &v[i]);
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
@@ -486,9 +542,9 @@ char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const 
 
 // Another socket of the same participant (a reconnect that beat the old socket's close, or
 // a second tab) is closed: one socket per participant.
-static void replace_older(struct rtc *r, struct rtc_conn *c)
+static void replace_older(struct hub *r, struct hub_conn *c)
 {
-    for (struct rtc_conn *o = rtc_room_conns(r, c->who.room_id); o; o = o->room_next)
+    for (struct hub_conn *o = hub_room_conns(r, c->who.room_id); o; o = o->room_next)
         if (o != c && strcmp(o->participant_id, c->participant_id) == 0 && !o->closing) {
             o->participant_id[0] = '\0';
             o->joined = o->waiting = 0;
@@ -497,7 +553,7 @@ static void replace_older(struct rtc *r, struct rtc_conn *c)
         }
 }
 
-static void do_join(struct rtc *r, struct rtc_conn *c, const char *req_id, json_t *fields)
+static void do_join(struct hub *r, struct hub_conn *c, const char *req_id, json_t *fields)
 {
     if (c->joined || c->waiting) {
         send_error(r, c, req_id, "already_joined", NULL, "this connection has joined already");
@@ -525,7 +581,7 @@ static void do_join(struct rtc *r, struct rtc_conn *c, const char *req_id, json_
             send_after_commit(r, c, req_id, wrap("waiting", req_id, "participant", resp.body.data));
         } else {
             c->joined = 1;
-            send_after_commit(r, c, req_id, rtc_room_state(r, c, "joined", req_id, &self));
+            send_after_commit(r, c, req_id, hub_room_state(r, c, "joined", req_id, &self));
         }
     }
     participant_rec_fini(&self);
@@ -535,7 +591,7 @@ static void do_join(struct rtc *r, struct rtc_conn *c, const char *req_id, json_
 
 // Speaking and connection quality: stored on the participant (speaking) or carried in the
 // broadcast (quality), never written to the event log: they change too often to be history.
-static void do_report(struct rtc *r, struct rtc_conn *c, json_t *fields)
+static void do_report(struct hub *r, struct hub_conn *c, json_t *fields)
 {
     json_t *speaking = json_object_get(fields, "speaking");
     const char *quality = json_string_value(json_object_get(fields, "quality"));
@@ -553,7 +609,7 @@ static void do_report(struct rtc *r, struct rtc_conn *c, json_t *fields)
     }
     sbuf b;
     jsonw w;
-    rtc_msg_begin(&b, &w, "participant_updated", NULL);
+    hub_msg_begin(&b, &w, "participant_updated", NULL);
     jsonw_key(&w, "participant");
     participants_write(&w, &p);
     jsonw_key(&w, "changes");
@@ -563,7 +619,7 @@ static void do_report(struct rtc *r, struct rtc_conn *c, json_t *fields)
     if (quality)
         jsonw_kstr(&w, "quality", quality);
     jsonw_obj_end(&w);
-    rtc_send_to_room(r, c->who.room_id, NULL, b.data);
+    hub_send_to_room(r, c->who.room_id, NULL, b.data);
     sbuf_fini(&b);
     participant_rec_fini(&p);
 }
@@ -590,7 +646,7 @@ static int check_report(json_t *fields, const char **field)
 }
 
 // Token bucket (RATE_PER_SEC, RATE_BURST) plus a hard ceiling per second window.
-static int rate_limited(struct rtc *r, struct rtc_conn *c, int64_t now)
+static int rate_limited(struct hub *r, struct hub_conn *c, int64_t now)
 {
     c->tokens += (double)(now - c->refill_ms) * RATE_PER_SEC / 1000.0;
     if (c->tokens > RATE_BURST)
@@ -617,7 +673,7 @@ static int rate_limited(struct rtc *r, struct rtc_conn *c, int64_t now)
     return 1;
 }
 
-static void dispatch(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+static void dispatch(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
                      json_t *fields)
 {
     if (strcmp(type, "join") == 0) {
@@ -647,42 +703,41 @@ static void dispatch(struct rtc *r, struct rtc_conn *c, const char *type, const 
     send_error(r, c, req_id, "unknown_type", "type", "unknown message type");
 }
 
-void rtc_ws_message(void *user, void *conn, const char *data, size_t len)
+void hub_ws_message(void *user, void *conn, const char *data, size_t len)
 {
-    api *a = user;
-    struct rtc *r = a->rtc;
-    struct rtc_conn *c = conn;
+    struct hub *r = user;
+    struct hub_conn *c = conn;
     int64_t now = clock_now_ms();
     if (c->closing || c->revoked || rate_limited(r, c, now))
         return;
-    struct rtc_msg m;
+    struct wire_msg m;
     struct body_error e;
-    if (rtc_msg_parse(data, len, &m, &e)) {
+    if (wire_parse(data, len, &m, &e)) {
         send_error(r, c, m.id[0] ? m.id : NULL, e.code, e.field[0] ? e.field : NULL, e.message);
     } else if (strcmp(m.type, "ping") == 0) {
         char *pong = wrap("pong", m.id[0] ? m.id : NULL, NULL, NULL);
-        rtc_send_now(c, pong);
+        hub_send_now(c, pong);
         free(pong);
     } else {
         dispatch(r, c, m.type, m.id, m.fields);
     }
-    rtc_msg_fini(&m);
+    wire_fini(&m);
 }
 
 // A WebSocket ping costs what a message costs: a ping flood is a flood (the pong is sent by
 // the WebSocket layer either way, before this runs).
-void rtc_ws_ping(void *user, void *conn)
+void hub_ws_ping(void *user, void *conn)
 {
-    api *a = user;
-    struct rtc_conn *c = conn;
+    struct hub *r = user;
+    struct hub_conn *c = conn;
     if (!c->closing && !c->revoked)
-        rate_limited(a->rtc, c, clock_now_ms());
+        rate_limited(r, c, clock_now_ms());
 }
 
 // Hidden participants (the token's hidden grant: recorders, observers) never appear to others.
-int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id)
+int hub_is_hidden(struct hub *r, const char *room_id, const char *participant_id)
 {
-    for (struct rtc_conn *c = rtc_room_conns(r, room_id); c; c = c->room_next)
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
         if (c->who.grants.hidden && strcmp(c->participant_id, participant_id) == 0)
             return 1;
     return 0;
@@ -692,7 +747,7 @@ int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id
 
 // A socket that drops without `leave` leaves its participant reconnecting: the presence tick
 // makes it leave if no socket comes back for it in time (docs/PROTOCOL.md).
-static void mark_reconnecting(struct rtc *r, struct rtc_conn *c)
+static void mark_reconnecting(struct hub *r, struct hub_conn *c)
 {
     store *st = r->a->st;
     struct participant_rec p;
@@ -716,11 +771,10 @@ static void mark_reconnecting(struct rtc *r, struct rtc_conn *c)
     participant_rec_fini(&p);
 }
 
-void rtc_ws_closed(void *user, void *conn)
+void hub_ws_closed(void *user, void *conn)
 {
-    api *a = user;
-    struct rtc *r = a->rtc;
-    struct rtc_conn *c = conn;
+    struct hub *r = user;
+    struct hub_conn *c = conn;
     if ((c->joined || c->waiting) && c->participant_id[0])
         mark_reconnecting(r, c);
     for (size_t i = 0; i < r->nheld; i++)
@@ -730,10 +784,10 @@ void rtc_ws_closed(void *user, void *conn)
     free(c);
 }
 
-void rtc_tick(struct rtc *r, int64_t now_ms)
+void hub_tick(struct hub *r, int64_t now_ms)
 {
     store *st = r->a->st;
-    for (struct rtc_conn *c = r->all; c; c = c->all_next) {
+    for (struct hub_conn *c = r->all; c; c = c->all_next) {
         if (c->closing)
             continue;
         if (c->revoked) { // its close was dropped with a refused request's rewind
@@ -742,7 +796,7 @@ void rtc_tick(struct rtc *r, int64_t now_ms)
             continue;
         }
         if (c->token_exp_ms && now_ms >= c->token_exp_ms) {
-            rtc_send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
+            hub_send_now(c, "{\"type\":\"error\",\"id\":null,\"error\":{\"code\":\"token_expired\","
                             "\"message\":\"the access token expired\",\"field\":null}}");
             http_ws_close(c->ws, 4001, "token expired");
             c->closing = 1;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Internals shared by rtc.c (sockets and requests) and rtc_fanout.c (events to sockets).
-#ifndef VOX_API_RTC_INT_H
-#define VOX_API_RTC_INT_H
+// Internals shared by hub.c (sockets and requests) and hub_fanout.c (events to sockets).
+#ifndef VOX_SIGNAL_HUB_INT_H
+#define VOX_SIGNAL_HUB_INT_H
 
 #include "api/api_int.h"
-#include "api/rtc.h"
+#include "signal/hub.h"
 #include "core/jsonw.h"
 #include "store/participants.h"
 
@@ -15,9 +15,9 @@
 #define ID_MAX         64
 #define TOUCH_EVERY_MS 10000
 
-struct rtc_conn {
-    struct rtc_conn *room_next, *room_prev; // sockets of the same room
-    struct rtc_conn *all_next, *all_prev;
+struct hub_conn {
+    struct hub_conn *room_next, *room_prev; // sockets of the same room
+    struct hub_conn *all_next, *all_prev;
     http_ws *ws;
     struct api_caller who; // from the access token
     int64_t token_exp_ms;
@@ -34,12 +34,12 @@ struct rtc_conn {
 struct room_slot {
     struct room_slot *next;
     char room_id[37];
-    struct rtc_conn *head;
+    struct hub_conn *head;
 };
 
 // A message held until the batch it depends on commits.
 struct held {
-    struct rtc_conn *conn;    // NULL once the socket closed
+    struct hub_conn *conn;    // NULL once the socket closed
     char *msg;                // NULL for a pure close
     char req_id[ID_MAX + 1];  // answers: turned into an error if the batch fails
     int close_code;           // nonzero: close the socket after msg (e.g. after `left`)
@@ -52,10 +52,10 @@ struct noted {
     char *data;
 };
 
-struct rtc {
+struct hub {
     api *a;
     struct room_slot *rooms[ROOM_BUCKETS];
-    struct rtc_conn *all;
+    struct hub_conn *all;
     struct held *held;
     size_t nheld, held_cap;
     struct noted *noted;
@@ -63,20 +63,20 @@ struct rtc {
 };
 
 // The sockets of a room (NULL when none), linked through room_next.
-struct rtc_conn *rtc_room_conns(struct rtc *r, const char *room_id);
+struct hub_conn *hub_room_conns(struct hub *r, const char *room_id);
 // Queues msg on the socket now (unless it is closing).
-void rtc_send_now(struct rtc_conn *c, const char *msg);
+void hub_send_now(struct hub_conn *c, const char *msg);
 // {"type":"error","id":req_id,"error":{code,message,field}} as malloc'd text.
-char *rtc_error_msg(const char *req_id, const char *code, const char *field, const char *message);
+char *hub_error_msg(const char *req_id, const char *code, const char *field, const char *message);
 // The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.
-char *rtc_room_state(struct rtc *r, struct rtc_conn *c, const char *type, const char *req_id,
+char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
                      const struct participant_rec *self);
 // Starts a protocol message in b: {"type": type[, "id": req_id] ... (the caller closes the
 // object with jsonw_obj_end and owns b).
-void rtc_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id);
+void hub_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id);
 // Whether the participant's socket holds a token with the hidden grant.
-int rtc_is_hidden(struct rtc *r, const char *room_id, const char *participant_id);
+int hub_is_hidden(struct hub *r, const char *room_id, const char *participant_id);
 // Frees held messages and noted events past the given counts.
-void rtc_drop_pending(struct rtc *r, size_t nheld, size_t nnoted);
+void hub_drop_pending(struct hub *r, size_t nheld, size_t nnoted);
 
 #endif
