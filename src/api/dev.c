@@ -7,9 +7,8 @@
 
 #include "api/api_int.h"
 #include "core/err.h"
+#include "domain/role.h"
 
-static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
-                                          "viewer", "speaker", "audience",  NULL};
 static const char *const type_values[] = {"voice",     "video", "screen_share",
                                           "broadcast", "stage", NULL};
 static const char *const mode_values[] = {"sfu", "p2p", NULL};
@@ -18,7 +17,7 @@ static const struct body_field dev_fields[] = {
     {.name = "room", .type = BODY_NAME, .required = 1, .min = 1, .max = 128},
     {.name = "identity", .type = BODY_STRING, .required = 1, .min = 1, .max = 128},
     {.name = "name", .type = BODY_NAME, .min = 1, .max = 128},
-    {.name = "role", .type = BODY_ENUM, .enum_values = role_values},
+    {.name = "role", .type = BODY_ENUM, .enum_values = role_names},
     {.name = "type", .type = BODY_ENUM, .enum_values = type_values},
     {.name = "media_mode", .type = BODY_ENUM, .enum_values = mode_values},
     {.name = "waiting_room", .type = BODY_BOOL},

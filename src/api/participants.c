@@ -17,8 +17,6 @@
 #include "domain/room.h"
 #include "domain/session.h"
 
-static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
-                                          "viewer", "speaker", "audience",  NULL};
 static const char *const kind_values[] = {"user", "agent", "recorder", NULL};
 
 static const struct body_field media_fields[] = {
@@ -32,7 +30,7 @@ static const struct body_field join_fields[] = {
     {.name = "identity", .type = BODY_STRING, .min = 1, .max = 128},
     {.name = "name", .type = BODY_NAME, .min = 1, .max = 128},
     {.name = "email", .type = BODY_EMAIL, .max = 254},
-    {.name = "role", .type = BODY_ENUM, .enum_values = role_values},
+    {.name = "role", .type = BODY_ENUM, .enum_values = role_names},
     {.name = "kind", .type = BODY_ENUM, .enum_values = kind_values},
     {.name = "device", .type = BODY_STRING, .max = 256},
     {.name = "browser", .type = BODY_STRING, .max = 256},
@@ -54,7 +52,7 @@ const struct body_field participants_update_fields[] = {
     {.name = "server_deaf", .type = BODY_BOOL},
     {.name = "hand_raised", .type = BODY_BOOL},
     {.name = "volume", .type = BODY_INT, .min = 0, .max = PARTICIPANT_VOLUME_MAX},
-    {.name = "role", .type = BODY_ENUM, .enum_values = role_values},
+    {.name = "role", .type = BODY_ENUM, .enum_values = role_names},
     {.name = "name", .type = BODY_NAME, .min = 1, .max = 128},
     {.name = "metadata", .type = BODY_OBJECT, .max = 4096},
 };
@@ -206,7 +204,7 @@ int participants_check_not_gone(struct api_call *c, const struct participant_rec
 {
     if (participant_is_gone(participants_status(p))) {
         api_error(c, 409, "participant_gone", NULL, "the participant already %s",
-                  strcmp(p->status, "left") == 0 ? "left" : "was removed or denied");
+                  participants_status(p) == PARTICIPANT_LEFT ? "left" : "was removed or denied");
         return -1;
     }
     return 0;

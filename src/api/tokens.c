@@ -13,9 +13,6 @@
 #include "domain/validate.h"
 #include "store/rooms.h"
 
-static const char *const role_values[] = {"host",   "co_host", "moderator", "participant",
-                                          "viewer", "speaker", "audience",  NULL};
-
 const struct body_field tokens_grant_fields[] = {
     {.name = "join", .type = BODY_BOOL},
     {.name = "publish", .type = BODY_BOOL},
@@ -24,7 +21,7 @@ const struct body_field tokens_grant_fields[] = {
     {.name = "admin", .type = BODY_BOOL},
     {.name = "hidden", .type = BODY_BOOL},
     {.name = "recorder", .type = BODY_BOOL},
-    {.name = "role", .type = BODY_ENUM, .enum_values = role_values},
+    {.name = "role", .type = BODY_ENUM, .enum_values = role_names},
 };
 
 const struct body_field tokens_fields[] = {

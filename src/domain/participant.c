@@ -289,9 +289,14 @@ int participant_check_remove(const struct participant_actor *actor, bool is_self
     return VOX_OK;
 }
 
+bool participant_runs_waiting_room(role r)
+{
+    return r == ROLE_HOST || r == ROLE_CO_HOST;
+}
+
 int participant_check_admit(role actor_role, participant_status target_status, const char **reason)
 {
-    if (actor_role != ROLE_HOST && actor_role != ROLE_CO_HOST)
+    if (!participant_runs_waiting_room(actor_role))
         return participant_fail(reason, "only the host or a co-host can admit or deny",
                                 VOX_EFORBIDDEN);
     if (target_status != PARTICIPANT_WAITING)

@@ -123,6 +123,9 @@ int participant_check_move(const struct participant_actor *actor, bool is_self, 
 int participant_check_remove(const struct participant_actor *actor, bool is_self, role target_role,
                              participant_status target_status, const char **reason);
 
+// Whether a participant of role r runs the waiting room (admits, denies, and is told who waits).
+bool participant_runs_waiting_room(role r);
+
 // Checks admitting or denying a waiting-room participant: only host or co_host may, and only
 // a PARTICIPANT_WAITING target (VOX_ECONFLICT otherwise). Admit moves the target to
 // PARTICIPANT_JOINING, deny to PARTICIPANT_DENIED.

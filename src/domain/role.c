@@ -7,11 +7,11 @@
 
 #include "core/err.h"
 
-static const char *const role_names[ROLE_COUNT] = {
+const char *const role_names[ROLE_COUNT + 1] = {
     [ROLE_HOST] = "host",           [ROLE_CO_HOST] = "co_host",
     [ROLE_MODERATOR] = "moderator", [ROLE_PARTICIPANT] = "participant",
     [ROLE_VIEWER] = "viewer",       [ROLE_SPEAKER] = "speaker",
-    [ROLE_AUDIENCE] = "audience",
+    [ROLE_AUDIENCE] = "audience",   [ROLE_COUNT] = NULL,
 };
 
 // A speaker is a promoted audience member, not a moderator, so it sits with participants.

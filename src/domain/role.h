@@ -17,6 +17,9 @@ typedef enum role {
 
 #define ROLE_COUNT 7
 
+// Every role's name in enum order, NULL-terminated (for enum validation of request fields).
+extern const char *const role_names[ROLE_COUNT + 1];
+
 // Parses "host", "co_host", "moderator", "participant", "viewer", "speaker" or "audience";
 // 0 or VOX_EINVAL.
 int role_parse(const char *s, role *out);

@@ -520,11 +520,12 @@ char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const 
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
     // Hosts and co-hosts also see who is already waiting to be admitted.
-    if (strcmp(self->role, "host") == 0 || strcmp(self->role, "co_host") == 0) {
+    if (participant_runs_waiting_room(participants_role(self))) {
         struct participant_rec *wv = NULL;
         size_t wn = 0;
-        struct participant_filter wf = {
-            .session_id = self->session_id, .status = "waiting", .limit = 1000};
+        struct participant_filter wf = {.session_id = self->session_id,
+                                        .status = participant_status_name(PARTICIPANT_WAITING),
+                                        .limit = 1000};
         jsonw_key(&w, "waiting");
         jsonw_arr(&w);
         if (st->participants->list(st, c->who.org_id, &wf, &wv, &wn) == 0)
@@ -574,9 +575,9 @@ static void do_join(struct hub *r, struct hub_conn *c, const char *req_id, json_
         send_after_commit(r, c, req_id, error_from_resp(req_id, &resp));
     } else {
         memcpy(c->participant_id, self.id, sizeof c->participant_id);
-        snprintf(c->role, sizeof c->role, "%s", self.role);
+        c->role = participants_role(&self);
         replace_older(r, c);
-        if (strcmp(self.status, "waiting") == 0) {
+        if (participants_status(&self) == PARTICIPANT_WAITING) {
             c->waiting = 1;
             send_after_commit(r, c, req_id, wrap("waiting", req_id, "participant", resp.body.data));
         } else {
@@ -753,13 +754,14 @@ static void mark_reconnecting(struct hub *r, struct hub_conn *c)
     struct participant_rec p;
     memset(&p, 0, sizeof p);
     if (st->participants->get(st, c->who.org_id, c->participant_id, &p) == 0 &&
-        strcmp(p.status, "connected") == 0 && st->ops->begin(st) == 0) {
+        participants_status(&p) == PARTICIPANT_CONNECTED && st->ops->begin(st) == 0) {
         http_resp resp = {.status = 200};
         sbuf_init(&resp.body);
         struct api_call call = {.api = r->a, .st = st, .cfg = &r->a->cfg, .resp = &resp};
         call.now_ms = clock_now_ms();
         call.who = c->who;
-        snprintf(p.status, sizeof p.status, "reconnecting");
+        snprintf(p.status, sizeof p.status, "%s",
+                 participant_status_name(PARTICIPANT_RECONNECTING));
         p.last_seen = call.now_ms;
         if (st->participants->update(st, &p) == 0 && st->ops->commit(st) == 0)
             api_event(&call, "connection.lost", p.room_id, p.session_id, p.id,

@@ -3,13 +3,14 @@
 // protocol's server messages for that room's sockets (docs/PROTOCOL.md, "Server -> client").
 // A refused request's notes are rewound with its savepoint, so sockets hear only of changes
 // that happened.
+#include "signal/hub_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/participants.h"
 #include "api/rooms.h"
-#include "signal/hub_int.h"
 #include "api/sessions.h"
 #include "api/stage.h"
 #include "core/clock.h"
@@ -166,7 +167,7 @@ static void fan_participant(struct hub *r, const struct noted *n)
     } else if (strcmp(n->type, "participant.waiting") == 0) {
         char *m = participant_msg("participant_waiting", &p, NULL, NULL);
         for (struct hub_conn *c = hub_room_conns(r, n->room_id); c; c = c->room_next)
-            if (c->joined && (!strcmp(c->role, "host") || !strcmp(c->role, "co_host")))
+            if (c->joined && participant_runs_waiting_room(c->role))
                 hub_send_now(c, m);
         free(m);
     } else if (strcmp(n->type, "participant.admitted") == 0) {
@@ -188,7 +189,7 @@ static void fan_participant(struct hub *r, const struct noted *n)
             char from[16], to[16];
             data_str(n, "from", from, sizeof from);
             data_str(n, "to", to, sizeof to);
-            snprintf(own->role, sizeof own->role, "%s", p.role);
+            own->role = participants_role(&p);
             sbuf b;
             jsonw w;
             hub_msg_begin(&b, &w, "role_changed", NULL);

@@ -4,8 +4,9 @@
 #define VOX_SIGNAL_HUB_INT_H
 
 #include "api/api_int.h"
-#include "signal/hub.h"
 #include "core/jsonw.h"
+#include "domain/role.h"
+#include "signal/hub.h"
 #include "store/participants.h"
 
 #define ROOM_BUCKETS   1024
@@ -22,7 +23,7 @@ struct hub_conn {
     struct api_caller who; // from the access token
     int64_t token_exp_ms;
     char participant_id[37];
-    char role[16];
+    role role; // as of its join (events that change it update it)
     int joined, waiting, closing;
     int revoked; // its credentials were revoked: it may not act, and closes after the commit
     double tokens;
