@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# ThreadSanitizer run for the threaded part of vox: builds libvox and the store unit tests with
-# -fsanitize=thread into build-tsan/ and runs them (test_checkpoint drives the SQLite
-# checkpointer thread while the main thread writes). Prints "N passed, N failed" and any TSan
-# report; exits non-zero on a failed test or a report. Usage: scripts/tsan.sh [test_name...]
+# ThreadSanitizer run for the threaded parts of vox: builds libvox and the store, net and sfu
+# unit tests with -fsanitize=thread into build-tsan/ and runs them (test_checkpoint drives the
+# SQLite checkpointer thread while the main thread writes; test_mailbox posts from several
+# threads; the sfu tests run media workers beside the control loop). Prints "N passed, N
+# failed" and any TSan report; exits non-zero on a failed test or a report.
+# Usage: scripts/tsan.sh [dir/test_name...]   (e.g. store/test_checkpoint)
 set -u
 cd "$(dirname "$0")/.."
 B=${TSAN_BUILD:-build-tsan}
@@ -10,10 +12,14 @@ start=$(date +%s)
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-    for f in tests/unit/store/test_*.c; do names+=("$(basename "$f" .c)"); done
+    for f in tests/unit/store/test_*.c tests/unit/net/test_*.c tests/unit/sfu/test_*.c; do
+        [ -f "$f" ] || continue
+        d=$(basename "$(dirname "$f")")
+        names+=("$d/$(basename "$f" .c)")
+    done
 fi
 targets=()
-for n in "${names[@]}"; do targets+=("$B/tests/store/$n"); done
+for n in "${names[@]}"; do targets+=("$B/tests/$n"); done
 
 echo "== tsan: build (${B})"
 if ! make -s -j2 BUILD="$B" OPT='-O1 -g' EXTRA_CFLAGS='-fsanitize=thread -fno-omit-frame-pointer' \
