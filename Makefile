@@ -12,7 +12,7 @@
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
-PKGS    := libuv jansson sqlite3 libssl libcrypto
+PKGS    := libuv jansson sqlite3 libssl libcrypto zlib libsrtp2
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wimplicit-fallthrough -Werror
 OPT     ?= -O2 -g

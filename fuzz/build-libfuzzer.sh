@@ -19,8 +19,8 @@ WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 [ "${FUZZ_WERROR:-1}" = 0 ] || WARN="$WARN -Werror"
 CFLAGS="-std=gnu11 $WARN -D_GNU_SOURCE -Isrc -g -O1 -fno-omit-frame-pointer
         -fsanitize=address,undefined -fno-sanitize-recover=undefined"
-LIBS="$(pkg-config --libs libuv jansson sqlite3 libssl libcrypto 2>/dev/null ||
-        echo -ljansson -lcrypto) -lhttp_parser -lwslay -lpthread -lm"
+LIBS="$(pkg-config --libs libuv jansson sqlite3 libssl libcrypto zlib libsrtp2 2>/dev/null ||
+        echo -ljansson -lcrypto -lz -lsrtp2) -lhttp_parser -lwslay -lpthread -lm"
 
 # Library sources. `make` does not export its own FUZZ_SRC (the list of fuzz/*.c), but an
 # inherited one would name the targets themselves; fuzz/ is never library code.
