@@ -16,19 +16,19 @@ static const char *const participant_status_names[PARTICIPANT_STATUS_COUNT] = {
 
 // One publishable source (audio, video, screen share): the flag needed to turn it on and
 // the words used when refusing.
-struct participant_source {
+struct source_rule {
     uint32_t perm;
     const char *no_perm;
     const char *not_yours;
 };
 
-static const struct participant_source participant_audio = {
-    PERM_SPEAK, "speak permission required to enable audio",
-    "only the participant can turn its audio on"};
-static const struct participant_source participant_video = {
-    PERM_VIDEO, "video permission required to enable video",
-    "only the participant can turn its video on"};
-static const struct participant_source participant_screen = {
+static const struct source_rule participant_audio = {PERM_SPEAK,
+                                                     "speak permission required to enable audio",
+                                                     "only the participant can turn its audio on"};
+static const struct source_rule participant_video = {PERM_VIDEO,
+                                                     "video permission required to enable video",
+                                                     "only the participant can turn its video on"};
+static const struct source_rule participant_screen = {
     PERM_STREAM, "stream permission required to share the screen",
     "only the participant can start its screen share"};
 
@@ -106,7 +106,7 @@ static bool participant_change_empty(const struct participant_change *c)
 // Turning a source off is always the owner's right, and a moderator's with mute_members so
 // a disruptive camera or screen can be stopped; turning it on is only ever the owner's.
 static int participant_check_source(const struct participant_change_ctx *x, bool has, bool on,
-                                    const struct participant_source *src, const char **reason)
+                                    const struct source_rule *src, const char **reason)
 {
     if (!has)
         return VOX_OK;
@@ -287,6 +287,58 @@ int participant_check_remove(const struct participant_actor *actor, bool is_self
     if (participant_is_gone(target_status))
         return participant_fail(reason, "participant is no longer in the room", VOX_ECONFLICT);
     return VOX_OK;
+}
+
+static const char *const source_names[] = {
+    [SOURCE_MICROPHONE] = "microphone",
+    [SOURCE_CAMERA] = "camera",
+    [SOURCE_SCREEN_SHARE] = "screen_share",
+};
+
+int participant_source_parse(const char *s, participant_source *out)
+{
+    for (size_t i = 0; s && i < sizeof source_names / sizeof source_names[0]; i++)
+        if (strcmp(s, source_names[i]) == 0) {
+            *out = (participant_source)i;
+            return VOX_OK;
+        }
+    return VOX_EINVAL;
+}
+
+const char *participant_source_name(participant_source s)
+{
+    return (unsigned)s < sizeof source_names / sizeof source_names[0] ? source_names[s] : "unknown";
+}
+
+static uint32_t source_perm(participant_source src)
+{
+    return src == SOURCE_MICROPHONE ? participant_audio.perm
+           : src == SOURCE_CAMERA   ? participant_video.perm
+                                    : participant_screen.perm;
+}
+
+int participant_check_publish(role r, uint32_t perms, bool screen_share_allowed,
+                              participant_source src, const char **reason)
+{
+    if (r == ROLE_VIEWER)
+        return participant_fail(reason, "viewers cannot publish", VOX_EFORBIDDEN);
+    if (!perm_has(perms, source_perm(src)))
+        return participant_fail(reason,
+                                src == SOURCE_MICROPHONE ? "you may not speak in this room"
+                                : src == SOURCE_CAMERA   ? "you may not send video in this room"
+                                                         : "you may not share your screen here",
+                                VOX_EFORBIDDEN);
+    if (src == SOURCE_SCREEN_SHARE && !screen_share_allowed)
+        return participant_fail(reason, "screen sharing is off in this room", VOX_EFORBIDDEN);
+    return VOX_OK;
+}
+
+bool participant_may_forward(const struct participant_media *m, role r, uint32_t perms,
+                             participant_source src)
+{
+    if (r == ROLE_VIEWER || !perm_has(perms, source_perm(src)))
+        return false;
+    return src != SOURCE_MICROPHONE || !m->server_mute;
 }
 
 bool participant_runs_waiting_room(role r)

@@ -123,6 +123,30 @@ int participant_check_move(const struct participant_actor *actor, bool is_self, 
 int participant_check_remove(const struct participant_actor *actor, bool is_self, role target_role,
                              participant_status target_status, const char **reason);
 
+// What a published track carries.
+typedef enum participant_source {
+    SOURCE_MICROPHONE,
+    SOURCE_CAMERA,
+    SOURCE_SCREEN_SHARE,
+} participant_source;
+
+// Parses "microphone", "camera" or "screen_share"; 0 or VOX_EINVAL.
+int participant_source_parse(const char *s, participant_source *out);
+const char *participant_source_name(participant_source s);
+
+// Checks publishing a track of source src: a viewer publishes nothing, a microphone needs
+// PERM_SPEAK, a camera PERM_VIDEO, a screen share PERM_STREAM and the room's flag (so a stage
+// audience member, without PERM_SPEAK, cannot publish until promoted). 0, or VOX_EFORBIDDEN
+// with *reason set.
+int participant_check_publish(role r, uint32_t perms, bool screen_share_allowed,
+                              participant_source src, const char **reason);
+
+// Whether the media plane forwards a published track of source src now: not while the
+// participant is server-muted (audio), and never beyond what role and perms allow (a demoted
+// speaker's tracks stop at once). The owner's own on/off state is its client's business.
+bool participant_may_forward(const struct participant_media *m, role r, uint32_t perms,
+                             participant_source src);
+
 // Whether a participant of role r runs the waiting room (admits, denies, and is told who waits).
 bool participant_runs_waiting_room(role r);
 

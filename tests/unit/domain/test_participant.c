@@ -491,6 +491,40 @@ static void test_admit(void **state)
     assert_int_equal(participant_check_admit(ROLE_HOST, PARTICIPANT_DENIED, NULL), VOX_ECONFLICT);
 }
 
+static void test_publish_and_forward(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    participant_source src;
+    assert_int_equal(participant_source_parse("screen_share", &src), 0);
+    assert_int_equal(src, SOURCE_SCREEN_SHARE);
+    assert_int_equal(participant_source_parse("Camera", &src), VOX_EINVAL);
+    assert_string_equal(participant_source_name(SOURCE_MICROPHONE), "microphone");
+    assert_int_equal(
+        participant_check_publish(ROLE_PARTICIPANT, PERM_ALL, true, SOURCE_CAMERA, &why), 0);
+    assert_int_equal(
+        participant_check_publish(ROLE_VIEWER, PERM_ALL, true, SOURCE_MICROPHONE, &why),
+        VOX_EFORBIDDEN);
+    assert_string_equal(why, "viewers cannot publish");
+    assert_int_equal(participant_check_publish(ROLE_AUDIENCE, PERM_ALL & ~PERM_SPEAK, true,
+                                               SOURCE_MICROPHONE, &why),
+                     VOX_EFORBIDDEN);
+    assert_int_equal(
+        participant_check_publish(ROLE_PARTICIPANT, PERM_ALL, false, SOURCE_SCREEN_SHARE, &why),
+        VOX_EFORBIDDEN);
+    assert_string_equal(why, "screen sharing is off in this room");
+    struct participant_media m;
+    participant_media_init(&m);
+    assert_true(participant_may_forward(&m, ROLE_PARTICIPANT, PERM_ALL, SOURCE_MICROPHONE));
+    m.server_mute = true; // server mute stops the microphone only
+    assert_false(participant_may_forward(&m, ROLE_PARTICIPANT, PERM_ALL, SOURCE_MICROPHONE));
+    assert_true(participant_may_forward(&m, ROLE_PARTICIPANT, PERM_ALL, SOURCE_CAMERA));
+    m.server_mute = false; // a demotion to viewer stops everything
+    assert_false(participant_may_forward(&m, ROLE_VIEWER, PERM_ALL, SOURCE_CAMERA));
+    assert_false(participant_may_forward(&m, ROLE_PARTICIPANT, PERM_ALL & ~PERM_STREAM,
+                                         SOURCE_SCREEN_SHARE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_move),
         cmocka_unit_test(test_remove),
         cmocka_unit_test(test_admit),
+        cmocka_unit_test(test_publish_and_forward),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
