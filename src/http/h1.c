@@ -233,13 +233,38 @@ static int on_headers_complete(http_parser *hp)
     return 0;
 }
 
+// Debian builds http-parser without HTTP_PARSER_STRICT, which then takes any two bytes for
+// the CRLF after chunk data and any byte for the LF after a CR in chunk lines and at the end of
+// a header section: "2\r\n{}XX0\r\n\r\n" was a whole body. So the bytes outside the body are
+// checked here: CRLF after chunk data, LF after every CR (RFC 9112 section 7.1). A violation
+// is the answer whatever else went wrong in the bytes read, so that it does not depend on
+// where the feeds were cut.
+static int crlf_ok(h1 *p, const char *from, const char *to)
+{
+    for (; from < to && p->crlf >= 0; from++) {
+        if ((p->crlf == 2 && *from != '\r') || (p->crlf == 1 && *from != '\n')) {
+            p->err =
+                (struct h1_error){400, "bad_request", "a chunk or line does not end with CRLF"};
+            p->crlf = -1;
+            break;
+        }
+        p->crlf = p->crlf == 2 ? 1 : *from == '\r';
+    }
+    return p->crlf >= 0;
+}
+
 static int on_body(http_parser *hp, const char *at, size_t len)
 {
     h1 *p = of(hp);
+    if (!crlf_ok(p, p->scanned, at))
+        return -1;
+    p->scanned = at + len;
     if (p->body.len + len > p->max_body) {
         fail(p, 413, "body_too_large", "the request body is larger than 65536 bytes");
         return -1;
     }
+    if (p->chunked && hp->content_length == 0)
+        p->crlf = 2; // this chunk's data is all in: CRLF comes next
     sbuf_append(&p->body, at, len);
     return 0;
 }
@@ -331,8 +356,13 @@ enum h1_event h1_feed(h1 *p, const uint8_t *buf, size_t len, size_t *used)
     http_parser *hp = p->parser;
     p->feed_start = (const char *)buf;
     p->feed_end = (const char *)buf + len;
+    p->scanned = (const char *)buf;
     *used = http_parser_execute(hp, &settings, (const char *)buf, len);
     enum http_errno e = HTTP_PARSER_ERRNO(hp);
+    if (!crlf_ok(p, p->scanned, (const char *)buf + *used)) {
+        p->state = ST_ERROR;
+        return H1_ERROR;
+    }
     if (e == HPE_PAUSED)
         return p->state == ST_HEADERS ? H1_HEADERS : H1_REQUEST;
     if (e != HPE_OK) {

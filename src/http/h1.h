@@ -52,6 +52,10 @@ typedef struct h1 {
     sbuf body; // decoded body (Content-Length or chunked)
     struct h1_error err;
     int state; // internal
+    // crlf_ok: bytes of this feed before scanned are checked; crlf is what must come next
+    // (2: CR LF, 1: LF, 0: anything; -1: something else came)
+    const char *scanned;
+    int crlf;
     // Where the current feed and the last header-value chunk lie, to tell a value split
     // across feeds from an obsolete line fold (refused).
     const char *feed_start, *feed_end, *value_end;
