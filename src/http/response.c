@@ -78,6 +78,8 @@ void response_write(sbuf *out, const http_resp *r, const struct response_opts *o
         sbuf_puts(out, o->extra);
     if (o->close)
         sbuf_puts(out, "Connection: close\r\n");
+    else if (o->keep_alive)
+        sbuf_puts(out, "Connection: keep-alive\r\n");
     sbuf_puts(out, "\r\n");
     if (!bodiless && !o->head && r->body.len)
         sbuf_append(out, r->body.data, r->body.len);

@@ -10,6 +10,7 @@
 struct response_opts {
     int head;          // answer to HEAD: headers as for GET, no body
     int close;         // add "Connection: close"
+    int keep_alive;    // add "Connection: keep-alive" (an HTTP/1.0 client asked to persist)
     const char *date;  // IMF-fixdate for the Date header, or NULL
     const char *cors;  // Access-Control-Allow-Origin value, or NULL
     const char *extra; // more header lines, each ending in CRLF, or NULL

@@ -19,7 +19,9 @@
 #define IN_HIGH_WATER  (256u << 10) // stop reading while this much input waits
 #define OUT_HIGH_WATER (1u << 20)   // or while this much output waits for the peer
 #define LINGER_MS      2000
-#define KEEP_BUF       (16u << 10) // an idle buffer bigger than this is freed, not kept
+#define KEEP_BUF       (16u << 10)  // an idle buffer bigger than this is freed, not kept
+#define TURN_REQUESTS  32           // pipelined requests run per connection per loop turn,
+#define TURN_BYTES     (256u << 10) // or fewer if their answers come to this much
 
 int64_t server_now(struct http_server *s)
 {
@@ -68,7 +70,16 @@ static void unready(struct conn *c)
     c->ready = 0;
 }
 
+static void conn_end(struct conn *c, int reset);
+
 void conn_close(struct conn *c)
+{
+    conn_end(c, 0);
+}
+
+// Closes; reset sends a RST instead of a FIN, for a peer that stopped reading: a FIN would
+// wait behind everything still queued to it, and so would the kernel's memory for it.
+static void conn_end(struct conn *c, int reset)
 {
     if (c->closing)
         return;
@@ -85,7 +96,8 @@ void conn_close(struct conn *c)
         c->next->prev = c->prev;
     if (c->ws)
         ws_conn_closed(c);
-    uv_close((uv_handle_t *)&c->tcp, on_closed);
+    if (!reset || uv_tcp_close_reset(&c->tcp, on_closed))
+        uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
 static void start_reading(struct conn *c);
@@ -162,6 +174,7 @@ static void kick(struct conn *c)
         return;
     }
     c->writing = 1;
+    c->write_ms = server_now(c->s);
 }
 
 void conn_send(struct conn *c, const void *data, size_t len)
@@ -172,6 +185,7 @@ void conn_send(struct conn *c, const void *data, size_t len)
         tls_conn_write(c->tls, data, len, &c->out);
     else
         sbuf_append(&c->out, data, len);
+    c->queued += len;
     kick(c);
 }
 
@@ -194,7 +208,8 @@ void conn_drain(struct conn *c)
 
 static void send_resp(struct conn *c, const http_resp *r, int head, int close)
 {
-    struct response_opts o = {.head = head, .close = close, .date = c->s->date};
+    struct response_opts o = {
+        .head = head, .close = close, .keep_alive = c->ka10, .date = c->s->date};
     o.cors = c->cors[0] ? c->cors : NULL;
     sbuf wire;
     sbuf_init(&wire);
@@ -208,7 +223,8 @@ static void send_resp(struct conn *c, const http_resp *r, int head, int close)
 static void send_error(struct conn *c, int status, const char *code, const char *message, int close,
                        const char *extra)
 {
-    struct response_opts o = {.close = close, .date = c->s->date, .extra = extra};
+    struct response_opts o = {
+        .close = close, .keep_alive = c->ka10, .date = c->s->date, .extra = extra};
     o.cors = c->cors[0] ? c->cors : NULL;
     sbuf wire;
     sbuf_init(&wire);
@@ -306,7 +322,7 @@ static void preflight(struct conn *c)
 {
     http_resp r = {.status = 204};
     sbuf_init(&r.body);
-    struct response_opts o = {.date = c->s->date, .cors = c->cors};
+    struct response_opts o = {.keep_alive = c->ka10, .date = c->s->date, .cors = c->cors};
     o.extra = "Access-Control-Allow-Methods: GET, HEAD, POST, PUT, PATCH, DELETE\r\n"
               "Access-Control-Allow-Headers: Authorization, Content-Type\r\n"
               "Access-Control-Max-Age: 600\r\n";
@@ -325,6 +341,8 @@ static void handle(struct conn *c)
     struct http_server *s = c->s;
     http_req req;
     memset(&req, 0, sizeof req);
+    // An HTTP/1.0 client keeps the connection only if the answer says so (RFC 9112 C.2.2).
+    c->ka10 = p->minor == 0 && p->keep_alive && !p->upgrade;
     cors_match(c, h1_header(p, "origin", NULL));
     if (method_of(p->method, &req.method)) {
         send_error(c, 501, "method_not_implemented", "voxd does not implement this method", 1,
@@ -425,10 +443,22 @@ static void stop_reading(struct conn *c)
     c->reading = 0;
 }
 
-// Goes over buffered input while requests can be answered in order.
+// Goes over buffered input while requests can be answered in order. A long pipeline runs
+// TURN_REQUESTS (or TURN_BYTES of answers) at a time and then waits for the next loop turn
+// (on_idle), so one client's 64 KiB of requests does not hold up every other connection; and
+// it waits while its answers back up (on_write goes on), so a client that sends and never
+// reads costs OUT_HIGH_WATER, not an answer for every request it sent.
 static void process_http(struct conn *c)
 {
+    int turn = 0;
+    uint64_t queued = c->queued;
     while (c->state == CONN_HTTP && !c->busy && !c->closing) {
+        if (c->out.len + c->wout.len > OUT_HIGH_WATER)
+            break;
+        if (turn == TURN_REQUESTS || c->queued - queued >= TURN_BYTES) {
+            mark_ready(c);
+            break;
+        }
         size_t used;
         size_t avail = c->in.len - c->in_off;
         enum h1_event ev = h1_feed(&c->h1, (const uint8_t *)c->in.data + c->in_off, avail, &used);
@@ -450,6 +480,7 @@ static void process_http(struct conn *c)
             continue;
         }
         c->req_start_ms = 0;
+        turn++;
         handle(c);
         if (c->state == CONN_HTTP)
             h1_next(&c->h1);
@@ -467,8 +498,13 @@ static void process(struct conn *c)
         process_http(c);
     if (c->closing || c->state == CONN_DRAINING)
         return;
-    if (c->state == CONN_HTTP && c->eof && !c->busy) {
-        conn_drain(c); // the peer is done sending and every whole request is answered
+    if (c->state == CONN_HTTP && c->eof && !c->busy && c->in_off == c->in.len) {
+        // The peer is done sending and every whole request is answered. One it cut short
+        // gets an answer too: it half-closed, so it can still read why nothing was done.
+        if (c->req_start_ms)
+            send_error(c, 400, "bad_request", "the connection ended inside a request", 1, NULL);
+        else
+            conn_drain(c);
         return;
     }
     size_t waiting_out = c->out.len + c->wout.len;
@@ -585,6 +621,13 @@ static void sweep_conn(struct conn *c, int64_t now)
     if (c->linger) {
         if (now >= c->deadline_ms)
             conn_close(c);
+        return;
+    }
+    // A peer that stopped reading (its answers fill the socket, and it may go on sending or
+    // not) holds its slot no longer than an idle one would. A WebSocket has its own rule: 4009.
+    if (c->state != CONN_WS && c->writing &&
+        now - c->write_ms >= (int64_t)s->cfg.idle_timeout_s * 1000) {
+        conn_end(c, 1);
         return;
     }
     if (c->state == CONN_WS) {

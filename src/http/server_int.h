@@ -25,14 +25,17 @@ struct conn {
     enum conn_state state;
     int held, ready, busy, reading, writing, eof, shut, closing;
     int linger; // draining: input is read and dropped until EOF or the deadline
+    int ka10;   // the current request is HTTP/1.0 with "Connection: keep-alive"
     h1 h1;
     sbuf in; // received and not yet consumed (pipelined requests, WebSocket frames)
     size_t in_off;
-    sbuf out, wout; // queued, and the write in flight
+    sbuf out, wout;  // queued, and the write in flight
+    uint64_t queued; // bytes ever queued for the peer (what one turn of requests produced)
     uv_write_t wreq;
     uv_shutdown_t sreq;
     int64_t req_start_ms; // first byte of an unfinished request, or 0
     int64_t last_rx_ms;   // last byte received
+    int64_t write_ms;     // the write in flight started then
     int64_t deadline_ms;  // lingering close ends here
     int64_t ping_ms;      // WebSocket: last ping we sent
     char *scratch;        // decoded target of the current request
