@@ -851,7 +851,10 @@ Request bodies may use \`Content-Length\` or \`Transfer-Encoding: chunked\`, and
 those that leave the connection unreadable (framing, limits, timeouts) add
 \`Connection: close\`: a \`Content-Length\` that is not digits only or is given twice, one
 together with \`Transfer-Encoding\`, a transfer coding other than \`chunked\`, a missing
-\`Host\`, an HTTP version other than 1.0 and 1.1. In the path, \`%2F\` is not a separator (it
+\`Host\`, an HTTP version other than 1.0 and 1.1, chunked framing whose lines do not end with
+CRLF (400 \`bad_request\`). A request the client cuts short by half-closing is answered 400
+\`bad_request\` too, and an HTTP/1.0 connection persists only with \`Connection: keep-alive\`,
+which the answer then repeats. In the path, \`%2F\` is not a separator (it
 stays part of its segment, so \`/v1/rooms/$ROOM_ID%2Fx\` is 400 \`invalid_uuid\`), and
 \`%00\` or a malformed escape is 400 \`invalid_path\` (\`invalid_query\` in the query, where
 \`+\` is a space). \`voxd --tls-cert FILE --tls-key FILE\` serves HTTPS and WSS instead of
@@ -860,16 +863,18 @@ another origin call the API: matching requests get \`Access-Control-Allow-Origin
 preflights (\`OPTIONS\` with \`Access-Control-Request-Method\`) get 204 with the allowed
 methods and headers.
 
-**Limits.** Each in one place; every one is tested at its boundary (\`tests/edge/\`):
+**Limits.** Each in one place; every one is tested at its boundary
+(\`tests/integration/edge.test.mjs\`, \`tests/ws/edge.test.mjs\`):
 
 | what | limit | beyond it |
 | --- | --- | --- |
 | request target (path and query) | 16,384 bytes | 414 \`uri_too_long\` |
-| header section | 32,768 bytes, 64 lines | 431 \`headers_too_large\` |
+| header section | 32,768 bytes of field names and values, 64 lines | 431 \`headers_too_large\` |
 | request body | 65,536 bytes (after chunked decoding) | 413 \`body_too_large\` |
 | query parameters | 24 | 400 \`invalid_query\` |
 | time to send a whole request | \`--header-timeout\` (10 s) | 408 \`request_timeout\` |
 | idle keep-alive connection | \`--idle-timeout\` (60 s) | closed |
+| an answer the client does not read | \`--idle-timeout\` (60 s) | connection reset (at most 1 MiB of answers waits per connection) |
 | open connections | \`--max-connections\` (10,000) | 503 \`too_many_connections\` |
 | access token | every token \`POST /v1/tokens\` can mint (its field limits below) fits both the \`Authorization\` header and \`?access_token=\` | |
 | WebSocket message | 16,384 bytes | close 1009 (docs/PROTOCOL.md) |
