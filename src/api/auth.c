@@ -8,7 +8,7 @@
 
 #include "api/api_int.h"
 #include "auth/access_token.h"
-#include "auth/b64.h"
+#include "auth/basic.h"
 #include "auth/jwt.h"
 #include "auth/secretbox.h"
 #include "core/err.h"
@@ -113,20 +113,15 @@ static int check_admin(struct api_call *c, const char *bearer)
 // "Basic base64(key_id:secret)": the secret is compared against the decrypted stored one.
 static int check_basic(struct api_call *c, const char *b64)
 {
-    uint8_t raw[256];
-    size_t n = strlen(b64);
-    int len = n < 340 ? b64_decode(b64, n, raw, sizeof raw - 1) : -1;
-    if (len <= 0)
-        return deny(c, "malformed Basic credentials");
-    raw[len] = '\0';
-    char *colon = memchr(raw, ':', (size_t)len);
-    if (!colon)
-        return deny(c, "Basic credentials must be key_id:secret");
-    *colon = '\0';
-    const char *secret = colon + 1;
-    const struct cached_key *k = lookup_key(c, (const char *)raw);
+    char key_id[256], secret[256];
+    const char *reason;
+    if (basic_parse(b64, strlen(b64), key_id, sizeof key_id, secret, sizeof secret, &reason))
+        return deny(c, reason);
+    const struct cached_key *k = lookup_key(c, key_id);
     size_t slen = strlen(secret);
-    if (!k || slen != k->secret_len || CRYPTO_memcmp(secret, k->secret, slen) != 0)
+    int ok = k && slen == k->secret_len && CRYPTO_memcmp(secret, k->secret, slen) == 0;
+    OPENSSL_cleanse(secret, sizeof secret);
+    if (!ok)
         return deny(c, "unknown api key or wrong secret");
     c->who.kind = CALLER_KEY;
     memcpy(c->who.org_id, k->org_id, sizeof c->who.org_id);

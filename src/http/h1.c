@@ -48,7 +48,7 @@ static void reset_request(h1 *p)
     trim(&p->hdrs);
     trim(&p->body);
     p->nfields = 0;
-    p->in_value = 0;
+    p->in_value = p->in_trailers = 0;
     p->header_bytes = 0;
 }
 
@@ -109,6 +109,8 @@ static int on_header_field(http_parser *hp, const char *at, size_t len)
     h1 *p = of(hp);
     if (count_header_bytes(p, len))
         return -1;
+    if (p->in_trailers)
+        return 0;
     for (size_t i = 0; i < len; i++)
         if (!is_tchar((unsigned char)at[i])) {
             fail(p, 400, "bad_request", "a header name has whitespace or a character not allowed");
@@ -139,12 +141,35 @@ static int is_fold(const h1 *p, const char *at)
     return at != p->value_end && !(p->value_at_feed_end && at == p->feed_start);
 }
 
+// A fold after an empty value ("X:" CRLF SP "v") reaches us as the value's first chunk, as
+// if it had been on the name's line; what comes before it tells: after the OWS, a ':' for
+// "X: v", an LF for a fold (which may lie in an earlier feed: p->tail).
+static int follows_fold(const h1 *p, const char *at)
+{
+    const char *c = at;
+    while (c > p->feed_start && (c[-1] == ' ' || c[-1] == '\t'))
+        c--;
+    return (c > p->feed_start ? c[-1] : p->tail) == '\n';
+}
+
 static int on_header_value(http_parser *hp, const char *at, size_t len)
 {
     h1 *p = of(hp);
     if (count_header_bytes(p, len))
         return -1;
+    if (p->in_trailers)
+        return 0;
+    if (memchr(at, '\0', len)) {
+        // http-parser checks each byte of a value but its first: a leading NUL got through,
+        // and would end the value early for whoever reads it with h1_header()
+        fail(p, 400, "bad_request", "a header value has a NUL byte");
+        return -1;
+    }
     if (!p->in_value) {
+        if (len && follows_fold(p, at)) {
+            fail(p, 400, "bad_request", "obsolete line folding is not accepted");
+            return -1;
+        }
         end_name(p);
         p->in_value = 1;
     } else if (is_fold(p, at)) {
@@ -194,7 +219,9 @@ static int check_headers(h1 *p, http_parser *hp)
     if (hp->http_major != 1)
         return fail(p, 505, "http_version_not_supported", "only HTTP/1.0 and HTTP/1.1"), -1;
     const char *host = h1_header(p, "host", &n);
-    if ((hp->http_minor == 1 && !host) || n > 1)
+    // HTTP/1.2 and later minors are read as 1.1 (RFC 9110 section 2.5), so they need a Host
+    // too: testing for minor 1 alone let "HTTP/1.2" through without one.
+    if ((hp->http_minor >= 1 && !host) || n > 1)
         return fail(p, 400, "missing_host", "an HTTP/1.1 request needs exactly one Host"), -1;
     const char *te = h1_header(p, "transfer-encoding", &n);
     if (te && !(hp->flags & F_CHUNKED))
@@ -218,6 +245,12 @@ static int on_headers_complete(http_parser *hp)
     h1 *p = of(hp);
     end_field(p);
     p->in_value = 0;
+    // http-parser reports a chunked body's trailer fields (RFC 9112 section 7.1.2) through
+    // the same callbacks. Added to fields[] they would continue the last header (a trailer
+    // "X: v" set the last header's value to "v", after every check on it); RFC 9110 section
+    // 6.5.1 lets a recipient discard them, which is what voxd does. They still count toward
+    // the header section's limit.
+    p->in_trailers = 1;
     snprintf(p->method, sizeof p->method, "%s", http_method_str((enum http_method)hp->method));
     p->minor = hp->http_minor;
     if (check_headers(p, hp))
@@ -226,7 +259,10 @@ static int on_headers_complete(http_parser *hp)
     p->upgrade = hp->upgrade;
     p->chunked = (hp->flags & F_CHUNKED) != 0;
     p->expect_continue = h1_header(p, "expect", NULL) != NULL;
-    if (p->expect_continue && (p->chunked || hp->content_length > 0) && !p->upgrade) {
+    // Without a Content-Length http-parser leaves content_length at ULLONG_MAX, so the flag is
+    // tested too: a GET with the expectation but no body was sent a needless 100 Continue.
+    int has_body = p->chunked || ((hp->flags & F_CONTENTLENGTH) && hp->content_length > 0);
+    if (p->expect_continue && has_body && !p->upgrade) {
         p->state = ST_HEADERS;
         http_parser_pause(hp, 1);
     }
@@ -356,8 +392,18 @@ enum h1_event h1_feed(h1 *p, const uint8_t *buf, size_t len, size_t *used)
     http_parser *hp = p->parser;
     p->feed_start = (const char *)buf;
     p->feed_end = (const char *)buf + len;
+    // The last value chunk of an earlier feed says nothing about where this one's lie: the
+    // caller may reuse its buffer (server.c does once all was taken), and a fold that began
+    // where that chunk had ended passed for its continuation. value_at_feed_end carries what
+    // matters across feeds.
+    p->value_end = NULL;
     p->scanned = (const char *)buf;
     *used = http_parser_execute(hp, &settings, (const char *)buf, len);
+    for (const uint8_t *c = buf + *used; c > buf; c--)
+        if (c[-1] != ' ' && c[-1] != '\t') {
+            p->tail = (char)c[-1];
+            break;
+        }
     enum http_errno e = HTTP_PARSER_ERRNO(hp);
     if (!crlf_ok(p, p->scanned, (const char *)buf + *used)) {
         p->state = ST_ERROR;

@@ -47,7 +47,8 @@ typedef struct h1 {
     sbuf hdrs;   // header names and values, NUL-terminated each
     struct h1_header fields[H1_MAX_FIELDS];
     int nfields;
-    int in_value; // the parser is inside a header value (the next name starts a field)
+    int in_value;    // the parser is inside a header value (the next name starts a field)
+    int in_trailers; // the header section is over: fields now are chunked trailers (skipped)
     size_t header_bytes;
     sbuf body; // decoded body (Content-Length or chunked)
     struct h1_error err;
@@ -60,6 +61,7 @@ typedef struct h1 {
     // across feeds from an obsolete line fold (refused).
     const char *feed_start, *feed_end, *value_end;
     int value_at_feed_end;
+    char tail; // the last byte before this feed other than SP and HTAB
 } h1;
 
 // Sets p up for a new connection; max_body is the body limit (413 beyond).

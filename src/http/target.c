@@ -16,11 +16,14 @@ static int hexval(char c)
 }
 
 // Decodes src[0..len) into out (NUL-terminated). keep_slash leaves "%2F" undecoded;
-// plus_space turns '+' into ' '. Returns the end of out, or NULL on %00 or a bad escape.
+// plus_space turns '+' into ' '. Returns the end of out, or NULL on a NUL (raw or %00) or a
+// bad escape.
 static char *decode(const char *src, size_t len, char *out, int keep_slash, int plus_space)
 {
     for (size_t i = 0; i < len; i++) {
         char ch = src[i];
+        if (ch == '\0')
+            return NULL; // raw, as %00 is: it would cut the decoded string short
         if (ch == '+' && plus_space) {
             *out++ = ' ';
             continue;
@@ -38,7 +41,7 @@ static char *decode(const char *src, size_t len, char *out, int keep_slash, int 
         if (v == 0)
             return NULL;
         if (v == '/' && keep_slash) {
-            memcpy(out, "%2F", 3);
+            memcpy(out, src + i, 3); // as written ("%2f" too), as target.h promises
             out += 3;
         } else {
             *out++ = (char)v;
@@ -47,6 +50,19 @@ static char *decode(const char *src, size_t len, char *out, int keep_slash, int 
     }
     *out++ = '\0';
     return out;
+}
+
+// RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). Checked so that
+// a "://" further on (in a path or a query) is not taken for the end of a scheme.
+static int is_scheme(const char *s, const char *end)
+{
+    if (s == end || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return 0;
+    for (; s < end; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '+' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
 }
 
 static int bad(const char **code, const char **message, const char *c, const char *m)
@@ -96,7 +112,7 @@ int http_target_parse(const char *target, size_t len, char *scratch, http_req *r
     const char *t = target, *end = target + len;
     // absolute-form: skip "scheme://authority"
     const char *colon = memchr(t, ':', len);
-    if (len && t[0] != '/' && colon && end - colon >= 3 && colon[1] == '/' && colon[2] == '/') {
+    if (colon && is_scheme(t, colon) && end - colon >= 3 && colon[1] == '/' && colon[2] == '/') {
         t = colon + 3;
         while (t < end && *t != '/' && *t != '?')
             t++;
@@ -112,6 +128,10 @@ int http_target_parse(const char *target, size_t len, char *scratch, http_req *r
     if (pend == t) {
         memcpy(scratch, "/", 2);
         out = scratch + 2;
+    } else if (*t != '/') {
+        // asterisk-form ("OPTIONS *") and anything else that is not a path: routing and
+        // static files rely on a path that starts with '/'
+        return bad(code, message, "invalid_path", "the request target must start with '/'");
     } else if (!(out = decode(t, (size_t)(pend - t), scratch, 1, 0))) {
         return bad(code, message, "invalid_path", "the path has a %00 or a malformed %-escape");
     }

@@ -15,8 +15,9 @@
 // from the raw target (origin-form, or absolute-form whose scheme and authority are
 // skipped). The path is decoded except "%2F", which stays as written so an escaped slash is
 // never a segment separator; the query's keys and values are decoded, '+' as a space.
-// Returns 0, or -1 with *code set to "invalid_path" or "invalid_query" and *message to the
-// reason (a NUL escape, a malformed escape, too many parameters).
+// req->path always starts with '/'. Returns 0, or -1 with *code set to "invalid_path" or
+// "invalid_query" and *message to the reason (a path that does not start with '/', as
+// "*" does, a NUL raw or escaped, a malformed escape, too many parameters).
 int http_target_parse(const char *target, size_t len, char *scratch, http_req *req,
                       const char **code, const char **message);
 
