@@ -15,11 +15,12 @@
 #include <uv.h>
 
 #include "api/api.h"
-#include "signal/hub.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
 #include "http/server.h"
+#include "sfu/sfu.h"
+#include "signal/hub.h"
 #include "store/store.h"
 
 struct app {
@@ -30,6 +31,7 @@ struct app {
     http_server *http;
     api *api;
     struct hub *hub;
+    struct sfu *sfu;
     store *st;
     int stopping;
 };
@@ -140,6 +142,30 @@ static int open_store(const struct app_config *cfg, struct api_config *acfg, sto
     return store_open_sqlite(path, st) ? -1 : 0;
 }
 
+// The media workers: one per core unless --media-workers says otherwise, on consecutive UDP
+// ports from --rtc-port, bound to the --listen host.
+static int start_media(struct app *a, const struct app_config *cfg)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    struct sfu_config sc = {
+        .workers = cfg->media_workers ? cfg->media_workers : (int)(cores > 0 ? cores : 1),
+        .bind_ip = cfg->listen_host,
+        .port = cfg->rtc_port,
+        .announce_ip = cfg->rtc_announce_ip[0] ? cfg->rtc_announce_ip : NULL,
+    };
+    char err[160];
+    a->sfu = sfu_new(&a->loop, &sc, &hub_sfu_events, a->hub, err, sizeof err);
+    if (!a->sfu) {
+        log_error("cannot start the media plane", "reason=\"%s\"", err);
+        return -1;
+    }
+    hub_set_sfu(a->hub, a->sfu);
+    log_info("media workers started", "workers=%d first_udp_port=%d announce=%s",
+             sfu_worker_count(a->sfu), sfu_worker_port(a->sfu, 0),
+             sc.announce_ip ? sc.announce_ip : sc.bind_ip);
+    return 0;
+}
+
 int app_run(const struct app_config *cfg)
 {
     struct app a = {0};
@@ -192,6 +218,15 @@ int app_run(const struct app_config *cfg)
         uv_loop_close(&a.loop);
         return 1;
     }
+    if (start_media(&a, cfg)) {
+        http_server_free(a.http);
+        uv_run(&a.loop, UV_RUN_DEFAULT);
+        hub_free(a.hub);
+        api_free(a.api);
+        store_close(a.st);
+        uv_loop_close(&a.loop);
+        return 1;
+    }
     uv_signal_init(&a.loop, &a.sigint);
     uv_signal_init(&a.loop, &a.sigterm);
     a.sigint.data = a.sigterm.data = &a;
@@ -211,7 +246,9 @@ int app_run(const struct app_config *cfg)
     http_server_free(a.http);
     uv_run(&a.loop, UV_RUN_DEFAULT);
     api_set_live(a.api, NULL, NULL);
-    hub_free(a.hub);
+    hub_free(a.hub); // after the HTTP server: its sockets' media went with them
+    sfu_free(a.sfu);
+    uv_run(&a.loop, UV_RUN_DEFAULT); // the sfu's mailbox handle closes
     api_free(a.api);
     store_close(a.st);
     if (uv_loop_close(&a.loop))

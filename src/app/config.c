@@ -62,6 +62,12 @@ static const struct opt opts[] = {
     {"tls-cert", "VOX_TLS_CERT", STR(tls_cert), 0, 0,
      "PEM certificate chain: serve HTTPS and WSS (needs --tls-key)"},
     {"tls-key", "VOX_TLS_KEY", STR(tls_key), 0, 0, "PEM private key for --tls-cert"},
+    {"media-workers", "VOX_MEDIA_WORKERS", INT(media_workers), 0, 64,
+     "media worker threads, each with its own UDP port; 0 = one per core (0)"},
+    {"rtc-port", "VOX_RTC_PORT", INT(rtc_port), 0, 65535,
+     "UDP port of the first media worker; worker i uses rtc-port + i; 0 = any free (7882)"},
+    {"rtc-announce-ip", "VOX_RTC_ANNOUNCE_IP", STR(rtc_announce_ip), 0, 0,
+     "address put in ICE candidates, for a 1:1 NAT (default: the --listen host)"},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -82,6 +88,7 @@ static void defaults(struct app_config *c)
     c->header_timeout_s = 10;
     c->idle_timeout_s = 60;
     c->max_connections = 10000;
+    c->rtc_port = 7882;
 #ifdef VOX_WEB_DIR
     snprintf(c->web_dir, sizeof c->web_dir, "%s", VOX_WEB_DIR);
 #endif

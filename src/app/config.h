@@ -27,6 +27,9 @@ struct app_config {
     char cors_origin[512];
     char tls_cert[512];
     char tls_key[512];
+    int media_workers;
+    int rtc_port;
+    char rtc_announce_ip[64];
 };
 
 enum config_result { CONFIG_OK, CONFIG_EXIT_OK, CONFIG_ERROR };

@@ -60,6 +60,11 @@ struct mailbox *mailbox_new(uv_loop_t *loop, mailbox_cb cb, void *user)
     return mb;
 }
 
+void mailbox_unref(struct mailbox *mb)
+{
+    uv_unref((uv_handle_t *)&mb->async);
+}
+
 void mailbox_post(struct mailbox *mb, struct mailbox_msg *m)
 {
     m->next = NULL;

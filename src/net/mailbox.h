@@ -25,6 +25,9 @@ typedef void (*mailbox_cb)(void *user, struct mailbox_msg *m);
 // Creates a mailbox on loop (call on the loop's thread). The mailbox's async handle keeps the
 // loop alive until mailbox_close().
 struct mailbox *mailbox_new(uv_loop_t *loop, mailbox_cb cb, void *user);
+// The mailbox no longer keeps its loop alive by itself (for a loop that must be able to
+// finish while the mailbox stays open: the control loop's, whose workers may still report).
+void mailbox_unref(struct mailbox *mb);
 // Thread-safe. After mailbox_close() has been called messages are dropped unhandled.
 void mailbox_post(struct mailbox *mb, struct mailbox_msg *m);
 // Handles what is queued now (on the owner's thread), then closes the handle; the mailbox is

@@ -30,6 +30,7 @@ struct hub *hub_new(api *a)
 {
     struct hub *r = xcalloc(1, sizeof *r);
     r->a = a;
+    r->media = hub_media_new(r);
     return r;
 }
 
@@ -48,6 +49,7 @@ void hub_free(struct hub *r)
     if (!r)
         return;
     hub_drop_pending(r, 0, 0);
+    hub_media_free(r->media);
     free(r->held);
     free(r->noted);
     for (size_t i = 0; i < ROOM_BUCKETS; i++)
@@ -191,10 +193,15 @@ char *hub_error_msg(const char *req_id, const char *code, const char *field, con
     return s;
 }
 
-static void send_error(struct hub *r, struct hub_conn *c, const char *req_id, const char *code,
-                       const char *field, const char *message)
+void hub_send_error(struct hub *r, struct hub_conn *c, const char *req_id, const char *code,
+                    const char *field, const char *message)
 {
     send_after_commit(r, c, req_id, hub_error_msg(req_id, code, field, message));
+}
+
+void hub_send(struct hub *r, struct hub_conn *c, const char *msg)
+{
+    send_after_commit(r, c, NULL, xstrdup(msg));
 }
 
 void hub_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id)
@@ -462,7 +469,7 @@ static void run_action(struct hub *r, struct hub_conn *c, const struct action *a
     if (build_path(c, act->path, fields, path, sizeof path, missing)) {
         char m[96];
         snprintf(m, sizeof m, "%s is required", missing[0] ? missing : "an id");
-        send_error(r, c, req_id, "missing_field", missing[0] ? missing : NULL, m);
+        hub_send_error(r, c, req_id, "missing_field", missing[0] ? missing : NULL, m);
         return;
     }
     char *body = act->fixed ? xstrdup(act->fixed) : json_dumps(fields, JSON_COMPACT);
@@ -519,6 +526,7 @@ char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const 
                 participants_write(&w, &v[i]);
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
+    hub_media_write_tracks(r, self->room_id, &w);
     // Hosts and co-hosts also see who is already waiting to be admitted.
     if (participant_runs_waiting_room(participants_role(self))) {
         struct participant_rec *wv = NULL;
@@ -547,6 +555,7 @@ static void replace_older(struct hub *r, struct hub_conn *c)
 {
     for (struct hub_conn *o = hub_room_conns(r, c->who.room_id); o; o = o->room_next)
         if (o != c && strcmp(o->participant_id, c->participant_id) == 0 && !o->closing) {
+            hub_media_conn_gone(r, o);
             o->participant_id[0] = '\0';
             o->joined = o->waiting = 0;
             http_ws_close(o->ws, 4009, "replaced by a newer connection");
@@ -557,7 +566,7 @@ static void replace_older(struct hub *r, struct hub_conn *c)
 static void do_join(struct hub *r, struct hub_conn *c, const char *req_id, json_t *fields)
 {
     if (c->joined || c->waiting) {
-        send_error(r, c, req_id, "already_joined", NULL, "this connection has joined already");
+        hub_send_error(r, c, req_id, "already_joined", NULL, "this connection has joined already");
         return;
     }
     char path[96];
@@ -583,6 +592,7 @@ static void do_join(struct hub *r, struct hub_conn *c, const char *req_id, json_
         } else {
             c->joined = 1;
             send_after_commit(r, c, req_id, hub_room_state(r, c, "joined", req_id, &self));
+            hub_media_joined(r, c);
         }
     }
     participant_rec_fini(&self);
@@ -668,8 +678,8 @@ static int rate_limited(struct hub *r, struct hub_conn *c, int64_t now)
     }
     if (now - c->limited_ms >= 1000) {
         c->limited_ms = now;
-        send_error(r, c, NULL, "rate_limited", NULL,
-                   "too many messages: at most 50 per second on average");
+        hub_send_error(r, c, NULL, "rate_limited", NULL,
+                       "too many messages: at most 50 per second on average");
     }
     return 1;
 }
@@ -682,26 +692,28 @@ static void dispatch(struct hub *r, struct hub_conn *c, const char *type, const 
         return;
     }
     if (!c->joined) {
-        send_error(r, c, req_id, "not_joined", NULL,
-                   c->waiting ? "waiting for a host to admit you" : "send join first");
+        hub_send_error(r, c, req_id, "not_joined", NULL,
+                       c->waiting ? "waiting for a host to admit you" : "send join first");
         return;
     }
     if (strcmp(type, "report") == 0) {
         const char *field = NULL;
         if (check_report(fields, &field))
-            send_error(r, c, req_id, "invalid_value", field,
-                       "report takes speaking (boolean) and quality (excellent, good, poor, "
-                       "lost)");
+            hub_send_error(r, c, req_id, "invalid_value", field,
+                           "report takes speaking (boolean) and quality (excellent, good, poor, "
+                           "lost)");
         else
             do_report(r, c, fields);
         return;
     }
+    if (hub_media_message(r, c, type, req_id, fields))
+        return;
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
         if (strcmp(actions[i].type, type) == 0) {
             run_action(r, c, &actions[i], req_id, fields);
             return;
         }
-    send_error(r, c, req_id, "unknown_type", "type", "unknown message type");
+    hub_send_error(r, c, req_id, "unknown_type", "type", "unknown message type");
 }
 
 void hub_ws_message(void *user, void *conn, const char *data, size_t len)
@@ -714,7 +726,7 @@ void hub_ws_message(void *user, void *conn, const char *data, size_t len)
     struct wire_msg m;
     struct body_error e;
     if (wire_parse(data, len, &m, &e)) {
-        send_error(r, c, m.id[0] ? m.id : NULL, e.code, e.field[0] ? e.field : NULL, e.message);
+        hub_send_error(r, c, m.id[0] ? m.id : NULL, e.code, e.field[0] ? e.field : NULL, e.message);
     } else if (strcmp(m.type, "ping") == 0) {
         char *pong = wrap("pong", m.id[0] ? m.id : NULL, NULL, NULL);
         hub_send_now(c, pong);
@@ -777,6 +789,7 @@ void hub_ws_closed(void *user, void *conn)
 {
     struct hub *r = user;
     struct hub_conn *c = conn;
+    hub_media_conn_gone(r, c);
     if ((c->joined || c->waiting) && c->participant_id[0])
         mark_reconnecting(r, c);
     for (size_t i = 0; i < r->nheld; i++)

@@ -30,6 +30,14 @@ void hub_ws_message(void *hub, void *conn, const char *data, size_t len);
 void hub_ws_ping(void *hub, void *conn);
 void hub_ws_closed(void *hub, void *conn);
 
+// The media plane the hub negotiates for (NULL: none; publishing is then refused). sfu is
+// borrowed and must outlive the hub's sockets. Its events must be hub_sfu_events with the
+// hub as user.
+struct sfu;
+struct sfu_events;
+void hub_set_sfu(struct hub *r, struct sfu *sfu);
+extern const struct sfu_events hub_sfu_events;
+
 // Sends msg now to every joined socket of room_id except except_participant's (may be NULL):
 // for ephemeral state that is never stored and must not wait for a commit (active speakers,
 // audio levels, quality, negotiation). Ordered after what was already sent to each socket,

@@ -180,6 +180,7 @@ static void fan_participant(struct hub *r, const struct noted *n)
             m = hub_room_state(r, own, "room_state", NULL, &p);
             hub_send_now(own, m);
             free(m);
+            hub_media_joined(r, own);
         }
     } else {
         char *m = participant_msg("participant_updated", &p, "changes", changes);
@@ -202,6 +203,7 @@ static void fan_participant(struct hub *r, const struct noted *n)
             sbuf_fini(&b);
         }
     }
+    hub_media_participant(r, own, &p);
     participant_rec_fini(&p);
 }
 

@@ -16,6 +16,10 @@
 #define ID_MAX         64
 #define TOUCH_EVERY_MS 10000
 
+struct media_part;
+struct hub_media;
+struct sfu;
+
 struct hub_conn {
     struct hub_conn *room_next, *room_prev; // sockets of the same room
     struct hub_conn *all_next, *all_prev;
@@ -30,6 +34,7 @@ struct hub_conn {
     int64_t refill_ms, window_ms, limited_ms, touched_ms;
     int64_t opened_ms; // a socket that has not joined after --join-timeout is closed
     int window_count;
+    struct media_part *mp; // its media (hub_media.c), from the join on
 };
 
 struct room_slot {
@@ -61,6 +66,7 @@ struct hub {
     size_t nheld, held_cap;
     struct noted *noted;
     size_t nnoted, noted_cap;
+    struct hub_media *media;
 };
 
 // The sockets of a room (NULL when none), linked through room_next.
@@ -77,6 +83,29 @@ char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const 
 void hub_msg_begin(sbuf *b, jsonw *w, const char *type, const char *req_id);
 // Whether the participant's socket holds a token with the hidden grant.
 int hub_is_hidden(struct hub *r, const char *room_id, const char *participant_id);
+// Sends a copy of msg to c after the current batch commits (at once when none is open), in
+// order with everything else sent to c that way.
+void hub_send(struct hub *r, struct hub_conn *c, const char *msg);
+// An error message for req_id, sent as hub_send does.
+void hub_send_error(struct hub *r, struct hub_conn *c, const char *req_id, const char *code,
+                    const char *field, const char *message);
+
+// hub_media.c: publishing and subscribing (docs/PROTOCOL.md, "Media").
+struct hub_media *hub_media_new(struct hub *r);
+void hub_media_free(struct hub_media *m);
+// Handles the media messages (publish, subscribe_answer, subscribe, unsubscribe): 1, or 0
+// when type is not one of them.
+int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
+                      json_t *fields);
+// c has joined (or was admitted): it may now publish, and is offered what it should receive.
+void hub_media_joined(struct hub *r, struct hub_conn *c);
+// c is going: its tracks are unpublished and its peers closed.
+void hub_media_conn_gone(struct hub *r, struct hub_conn *c);
+// p (whose socket is c) changed: what is forwarded of it, and to it, follows.
+void hub_media_participant(struct hub *r, struct hub_conn *c, const struct participant_rec *p);
+// The room's published tracks as a "tracks" member (for joined and room_state).
+void hub_media_write_tracks(struct hub *r, const char *room_id, jsonw *w);
+
 // Frees held messages and noted events past the given counts.
 void hub_drop_pending(struct hub *r, size_t nheld, size_t nnoted);
 

@@ -38,7 +38,7 @@ export class Voxd {
     this.url = `http://127.0.0.1:${this.port}`;
     const fd = openSync(this.logPath, 'a');
     this.proc = spawn(VOXD, ['--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir,
-      '--admin-token', ADMIN_TOKEN, ...this.extraArgs], { stdio: ['ignore', fd, fd] });
+      '--admin-token', ADMIN_TOKEN, '--rtc-port', '0', '--media-workers', '1', ...this.extraArgs], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, sig) => resolve({ code, sig })));
     const deadline = Date.now() + 15000;

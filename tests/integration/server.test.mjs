@@ -35,7 +35,7 @@ async function waitHealthy(port) {
 }
 
 async function runUntilHealthy(args, env, port) {
-  const p = spawn(VOXD, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(VOXD, ['--rtc-port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   p.stderr.on('data', (d) => { err += d; });
   const exited = new Promise((r) => p.once('exit', (code) => r(code)));

@@ -32,7 +32,7 @@ function get(path, opts = {}) {
 function spawnVoxd(args) {
   const log = join(dir, `voxd-${Date.now()}.log`);
   const fd = openSync(log, 'a');
-  const p = spawn(VOXD, args, { stdio: ['ignore', fd, fd] });
+  const p = spawn(VOXD, ['--rtc-port', '0', ...args], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   return { p, log, exited: new Promise((r) => p.once('exit', (code, sig) => r({ code, sig }))) };
 }

@@ -209,6 +209,11 @@ export class VoxRoom {
     this.localTracks = { microphone: null, camera: null, screen: null };
     /** Remote streams by participant id: { camera?: MediaStream, screen?: MediaStream } */
     this.remoteStreams = new Map();
+    /** @type {Map<string, Track>} tracks published in the room (sfu rooms), by id */
+    this.tracks = new Map();
+    /** @type {{participant_id: string, track_id: string, level: number}[]} loudest first */
+    this.activeSpeakers = [];
+    this._sfu = null;
 
     this._listeners = new Map();
     this._pending = new Map();
@@ -514,6 +519,31 @@ export class VoxRoom {
       case 'signal':
         this._onSignal(msg.from, msg.signal || {});
         break;
+      case 'subscribe_offer':
+        this._sfuQueue(() => this._sfuOnOffer(msg));
+        break;
+      case 'track_published':
+      case 'track_updated':
+        if (msg.track) {
+          this.tracks.set(msg.track.id, msg.track);
+          this._emit(msg.type === 'track_published' ? 'trackPublished' : 'trackUpdated', msg.track);
+        }
+        break;
+      case 'track_unpublished':
+        if (msg.track) {
+          this.tracks.delete(msg.track.id);
+          this._sfuDropTrack(msg.track.id);
+          this._emit('trackUnpublished', msg.track);
+        }
+        break;
+      case 'active_speakers':
+        this.activeSpeakers = msg.speakers || [];
+        this._emit('activeSpeakers', this.activeSpeakers);
+        break;
+      case 'media_state':
+        this._emit('mediaState', { peer: msg.peer, state: msg.state, reason: msg.reason || null });
+        if (msg.state !== 'connected' && this.status === 'joined' && this._sfu) this._sfuRestart();
+        break;
       case 'pong':
         break;
       case 'error': {
@@ -577,6 +607,8 @@ export class VoxRoom {
     }
     this._startQualityMonitor();
     if (this.localTracks.microphone) this._startSpeakingDetector(this.localTracks.microphone);
+    this.tracks = new Map((msg.tracks || []).map((t) => [t.id, t]));
+    if (this._isSfu()) this._sfuStart();
   }
 
   _setLocal(p, sync = false) {
@@ -662,6 +694,8 @@ export class VoxRoom {
     if (this._reconnectTimer) { clearTimeout(this._reconnectTimer); this._reconnectTimer = null; }
     this._teardownSocket();
     for (const id of [...this._peers.keys()]) this._closePeer(id);
+    this._sfuStop();
+    clearTimeout(this._sfuRestartTimer);
     for (const id of [...this.remoteStreams.keys()]) this._dropRemoteStreams(id);
     this.waitingParticipants.clear();
     for (const k of ['microphone', 'camera', 'screen']) this._stopLocal(k, true);
@@ -738,6 +772,7 @@ export class VoxRoom {
     this.localTracks[source] = track;
     stream.addTrack(track);
     for (const peer of this._peers.values()) this._attachTrack(peer, source, track);
+    if (this._sfu) this._sfuAttach(source, track);
     this._emit('localTrack', source, track, stream);
   }
 
@@ -751,6 +786,7 @@ export class VoxRoom {
       const sender = peer.senders[source];
       if (sender && peer.pc.signalingState !== 'closed') sender.replaceTrack(null).catch(() => {});
     }
+    if (this._sfu) this._sfuDetach(source);
     if (source === 'microphone') this._stopSpeakingDetector();
     if (!silent) this._emit('localTrack', source, null, this._streamFor(source));
   }
@@ -971,6 +1007,126 @@ export class VoxRoom {
   // ---- p2p ------------------------------------------------------------------------------------------
 
   _isP2P() { return !!(this.room && this.room.media_mode === 'p2p'); }
+  _isSfu() { return !!(this.room && this.room.media_mode === 'sfu'); }
+
+  // ---- sfu rooms: one connection publishes (we offer), one receives (voxd offers) -------
+
+  _sfuStart() {
+    this._sfuStop();
+    this._sfu = { pub: null, sub: null, chain: Promise.resolve(), senders: {}, mids: new Map(), published: [] };
+    for (const source of ['microphone', 'camera', 'screen']) {
+      const t = this.localTracks[source];
+      if (t) this._sfuAttach(source, t);
+    }
+  }
+
+  _sfuStop() {
+    const s = this._sfu;
+    if (!s) return;
+    this._sfu = null;
+    for (const pc of [s.pub, s.sub]) if (pc) { pc.onnegotiationneeded = pc.ontrack = null; try { pc.close(); } catch {} }
+    this.peerConnections.delete('publisher');
+    this.peerConnections.delete('subscriber');
+    for (const id of [...this.remoteStreams.keys()]) this._dropRemoteStreams(id);
+  }
+
+  // A media connection failed or lost consent: start both over (voxd makes new peers).
+  _sfuRestart() {
+    clearTimeout(this._sfuRestartTimer);
+    this._sfuRestartTimer = setTimeout(() => { if (this.status === 'joined' && this._isSfu()) this._sfuStart(); }, 500);
+  }
+
+  // Negotiations run one at a time, in order.
+  _sfuQueue(fn) {
+    const s = this._sfu;
+    if (!s) return;
+    s.chain = s.chain.then(fn).catch((e) => {
+      this._log('sfu negotiation failed', e);
+      this._emit('error', e instanceof VoxError ? e : new VoxError('media_error', String(e && e.message || e)));
+    });
+  }
+
+  _sfuAttach(source, track) {
+    const s = this._sfu;
+    if (!s) return;
+    if (!s.pub) {
+      s.pub = new RTCPeerConnection({ iceServers: this.iceServers || [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      this.peerConnections.set('publisher', s.pub);
+      s.pub.onnegotiationneeded = () => this._sfuQueue(() => this._sfuPublish());
+    }
+    const sender = s.senders[source];
+    if (sender) { sender.replaceTrack(track).catch((e) => this._log('replaceTrack', e)); return; }
+    const tr = s.pub.addTransceiver(track, { direction: 'sendonly', streams: [this._streamFor(source)] });
+    s.senders[source] = tr.sender;
+  }
+
+  _sfuDetach(source) {
+    const s = this._sfu;
+    const sender = s && s.senders[source];
+    if (sender && s.pub.signalingState !== 'closed') sender.replaceTrack(null).catch(() => {});
+  }
+
+  async _sfuPublish() {
+    const s = this._sfu;
+    if (!s || !s.pub || s.pub.signalingState === 'closed') return;
+    const pc = s.pub;
+    await pc.setLocalDescription(await pc.createOffer());
+    const tracks = [];
+    for (const tr of pc.getTransceivers()) {
+      const source = Object.keys(s.senders).find((k) => s.senders[k] === tr.sender);
+      if (tr.mid != null && source) tracks.push({ mid: tr.mid, source: source === 'screen' ? 'screen_share' : source });
+    }
+    const msg = await this.request('publish', { sdp: pc.localDescription.sdp, tracks });
+    if (this._sfu !== s || pc.signalingState === 'closed') return;
+    await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+    s.published = msg.tracks || [];
+    this._emit('published', s.published);
+  }
+
+  async _sfuOnOffer(msg) {
+    const s = this._sfu;
+    if (!s) return;
+    if (!s.sub) {
+      s.sub = new RTCPeerConnection({ iceServers: this.iceServers || [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      this.peerConnections.set('subscriber', s.sub);
+      s.sub.ontrack = (ev) => this._sfuOnTrack(ev);
+    }
+    for (const t of msg.tracks || []) s.mids.set(t.mid, t);
+    await s.sub.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+    await s.sub.setLocalDescription(await s.sub.createAnswer());
+    if (this._sfu !== s) return;
+    await this.request('subscribe_answer', { sdp: s.sub.localDescription.sdp, version: msg.version });
+  }
+
+  _sfuOnTrack(ev) {
+    const s = this._sfu;
+    const info = s && ev.transceiver && s.mids.get(ev.transceiver.mid);
+    if (!info) return;
+    const key = info.source === 'screen_share' ? 'screen' : 'camera';
+    let streams = this.remoteStreams.get(info.participant_id);
+    if (!streams) { streams = {}; this.remoteStreams.set(info.participant_id, streams); }
+    if (!streams[key]) streams[key] = new MediaStream();
+    const stream = streams[key];
+    for (const old of stream.getTracks()) if (old.kind === ev.track.kind && old !== ev.track) stream.removeTrack(old);
+    if (!stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
+    if (ev.track.kind === 'audio' && this.deafened) ev.track.enabled = false;
+    info.track = ev.track;
+    info.stream = stream;
+    this._emit('trackAdded', info.participant_id, stream, { source: key, track: ev.track, trackId: info.track_id });
+  }
+
+  _sfuDropTrack(trackId) {
+    const s = this._sfu;
+    if (!s) return;
+    for (const [mid, info] of s.mids) {
+      if (info.track_id !== trackId) continue;
+      s.mids.delete(mid);
+      if (info.stream && info.track) {
+        info.stream.removeTrack(info.track);
+        this._emit('trackRemoved', info.participant_id, info.stream, { source: info.source === 'screen_share' ? 'screen' : 'camera', track: info.track, trackId });
+      }
+    }
+  }
 
   /** Make sure a present participant has a connection, and a gone one has none. */
   _syncPeer(p) {

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// The media plane's control-side interface: a pool of media workers (one thread, libuv loop
+// and UDP port each) that carry rooms' WebRTC peers, and the calls the signaling layer makes
+// to open peers, publish tracks and route them to subscribers. Every call here runs on the
+// control loop and only posts a message to the room's worker: nothing blocks, nothing is
+// shared. What workers report (a peer connected or lost, audio levels, network stats) comes
+// back as sfu_events callbacks on the control loop.
+//
+// Policy stays on the control side: which tracks a participant receives (auto-subscribe,
+// grants, hidden participants, server mute, deafen, roles) is decided by the caller and told
+// to the worker as explicit down tracks and flags, so the forwarding path only follows them.
+#ifndef VOX_SFU_SFU_H
+#define VOX_SFU_SFU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#define SFU_ID_MAX     40 // peer and track ids, NUL included
+#define SFU_UFRAG_LEN  8
+#define SFU_PWD_LEN    24
+#define SFU_MAX_TRACKS 8 // published by one peer
+
+struct sfu_config {
+    int workers;             // media worker threads, at least 1
+    const char *bind_ip;     // where the UDP ports listen ("127.0.0.1", "0.0.0.0")
+    int port;                // worker i listens on port + i; 0: the kernel picks each port
+    const char *announce_ip; // the address written in candidates (NAT 1:1); bind_ip if NULL
+};
+
+enum sfu_peer_kind { SFU_PUBLISHER, SFU_SUBSCRIBER };
+enum sfu_kind { SFU_AUDIO, SFU_VIDEO };
+
+enum sfu_peer_state {
+    SFU_PEER_CONNECTED,    // ICE and DTLS done: media flows
+    SFU_PEER_DISCONNECTED, // consent lost (no checks for 30 s) or DTLS closed by the peer
+    SFU_PEER_FAILED,       // DTLS failed (wrong fingerprint, bad handshake)
+};
+
+// What a worker reports about a peer's network, every few seconds while it is connected.
+struct sfu_peer_stats {
+    double rtt_ms, jitter_ms, loss; // loss: fraction 0..1 over the last interval
+    uint64_t rx_bytes, tx_bytes;
+    double rx_kbps, tx_kbps;
+};
+
+// One audio track's level over the last interval: level in -dBov (0 loudest, 127 silence) as
+// the ssrc-audio-level extension carries it, and whether voice was detected.
+struct sfu_level {
+    char track_id[SFU_ID_MAX];
+    uint8_t level;
+    bool voice;
+};
+
+struct sfu_events {
+    void (*peer_state)(void *user, const char *peer_id, enum sfu_peer_state state,
+                       const char *reason);
+    void (*levels)(void *user, const char *room_id, const struct sfu_level *levels, size_t n);
+    void (*stats)(void *user, const char *peer_id, const struct sfu_peer_stats *stats);
+};
+
+// Where and how a new peer is reached, for its SDP.
+struct sfu_peer_info {
+    char peer_id[SFU_ID_MAX];
+    char ufrag[SFU_UFRAG_LEN + 1], pwd[SFU_PWD_LEN + 1];
+    char ip[64]; // announce address
+    int port;    // its worker's UDP port
+};
+
+// A published track as the worker forwards it.
+struct sfu_track_desc {
+    char track_id[SFU_ID_MAX];
+    char peer_id[SFU_ID_MAX]; // the publisher's peer
+    enum sfu_kind kind;
+    uint32_t ssrc, rtx_ssrc; // rtx_ssrc 0 when none
+    uint32_t clock_rate;
+    uint8_t pt_out[128];     // publisher payload type -> the subscribers' payload type; 0: drop
+    uint8_t audio_level_ext; // header extension id of ssrc-audio-level, 0 if not negotiated
+};
+
+// Starts the workers. NULL with err set when a port cannot be bound or a thread started.
+struct sfu *sfu_new(uv_loop_t *loop, const struct sfu_config *cfg, const struct sfu_events *ev,
+                    void *user, char *err, size_t errcap);
+// Stops and joins the workers; every peer is gone after it returns. The control loop must
+// run once more afterwards (uv_run) to finish closing the sfu's handle on it.
+void sfu_free(struct sfu *s);
+// The DTLS certificate's SHA-256 fingerprint, "AB:CD:..." (one certificate per process).
+const char *sfu_fingerprint(const struct sfu *s);
+// The UDP port of worker i (0 .. workers-1), for tests and the startup log.
+int sfu_worker_port(const struct sfu *s, int i);
+int sfu_worker_count(const struct sfu *s);
+
+// Opens a peer for participant_id in room_id on the room's worker (the least loaded one at
+// the room's first peer) with fresh ICE credentials; fills out. The peer accepts ICE checks
+// at once; DTLS starts once its remote fingerprint is known (sfu_peer_remote).
+int sfu_peer_open(struct sfu *s, const char *room_id, const char *participant_id,
+                  enum sfu_peer_kind kind, struct sfu_peer_info *out);
+// The remote side's DTLS fingerprint from its SDP: "sha-256 AB:CD:...".
+void sfu_peer_remote(struct sfu *s, const char *room_id, const char *peer_id,
+                     const char *fingerprint);
+// Closes a peer and everything it published or received.
+void sfu_peer_close(struct sfu *s, const char *room_id, const char *peer_id);
+// Whether the peer (a subscriber) is sent media at all (false: deafened).
+void sfu_peer_receive(struct sfu *s, const char *room_id, const char *peer_id, bool on);
+
+void sfu_track_add(struct sfu *s, const char *room_id, const struct sfu_track_desc *t);
+void sfu_track_remove(struct sfu *s, const char *room_id, const char *track_id);
+// A withheld track's packets are dropped at the server (server mute, a demoted speaker);
+// forwarding resumes without a sequence gap.
+void sfu_track_withhold(struct sfu *s, const char *room_id, const char *track_id, bool withheld);
+
+// Sends track_id to the subscriber peer sub_peer as out_ssrc (the SSRC its SDP announces).
+void sfu_down_add(struct sfu *s, const char *room_id, const char *sub_peer, const char *track_id,
+                  uint32_t out_ssrc);
+void sfu_down_remove(struct sfu *s, const char *room_id, const char *sub_peer,
+                     const char *track_id);
+
+#endif

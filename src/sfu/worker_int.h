@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// Inside the media plane: the messages between the control side (sfu.c) and the workers, and
+// the objects a worker owns. Owner tree: worker -> rooms -> peers -> (published tracks |
+// down tracks); a track's down tracks are borrowed links to subscribers' objects, unlinked
+// whenever either side goes. Everything below the message structs belongs to one worker
+// thread and is never touched by another.
+#ifndef VOX_SFU_WORKER_INT_H
+#define VOX_SFU_WORKER_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include "core/map.h"
+#include "media/rewrite.h"
+#include "net/mailbox.h"
+#include "net/udp.h"
+#include "sfu/sfu.h"
+
+struct dtls;
+struct dtls_cert;
+struct rtp_crypto;
+struct pktcache;
+
+// ---- messages ----
+
+enum wmsg_type {
+    WMSG_PEER_OPEN,
+    WMSG_PEER_REMOTE,
+    WMSG_PEER_CLOSE,
+    WMSG_PEER_RECEIVE,
+    WMSG_TRACK_ADD,
+    WMSG_TRACK_REMOVE,
+    WMSG_TRACK_WITHHOLD,
+    WMSG_DOWN_ADD,
+    WMSG_DOWN_REMOVE,
+    WMSG_STOP,
+};
+
+// Control -> worker. Which fields count depends on the type.
+struct wmsg {
+    struct mailbox_msg h;
+    char room_id[SFU_ID_MAX];
+    char peer_id[SFU_ID_MAX];  // the peer acted on (the subscriber for DOWN_*)
+    char track_id[SFU_ID_MAX]; // TRACK_*, DOWN_*
+    char participant_id[SFU_ID_MAX];
+    enum sfu_peer_kind kind;
+    char ufrag[SFU_UFRAG_LEN + 1], pwd[SFU_PWD_LEN + 1];
+    char fingerprint[128];
+    struct sfu_track_desc track;
+    uint32_t out_ssrc;
+    bool flag;
+};
+
+enum evmsg_type { EVMSG_PEER_STATE, EVMSG_LEVELS, EVMSG_STATS, EVMSG_PEER_GONE };
+
+#define EVMSG_LEVELS_MAX 32
+
+// Worker -> control.
+struct evmsg {
+    struct mailbox_msg h;
+    int worker;
+    char room_id[SFU_ID_MAX];
+    char peer_id[SFU_ID_MAX];
+    enum sfu_peer_state state;
+    char reason[96];
+    struct sfu_level levels[EVMSG_LEVELS_MAX];
+    size_t nlevels;
+    struct sfu_peer_stats stats;
+};
+
+// ---- worker objects ----
+
+struct worker;
+struct sroom;
+struct peer;
+
+// One subscriber's copy of a track.
+struct downtrack {
+    struct track *track;
+    struct peer *sub;
+    struct rewrite rw;
+    uint64_t packets, octets;
+    bool need_keyframe; // video: asked for one for this subscriber and not seen it yet
+};
+
+struct track {
+    struct sfu_track_desc d;
+    struct peer *pub;
+    bool withheld;
+    struct pktcache *cache; // video only
+    struct downtrack **downs;
+    size_t ndowns, downs_cap;
+    int64_t last_pli_ms; // keyframe requests to the publisher are throttled
+    bool pli_wanted;     // a request was throttled: send when allowed
+    // Audio level accumulation for the current interval.
+    uint32_t level_sum, level_n, voice_n;
+    uint64_t packets, octets;
+};
+
+enum peer_state { PEER_NEW, PEER_DTLS, PEER_CONNECTED, PEER_CLOSED };
+
+#define PEER_EARLY_MAX 4 // DTLS records held until the remote fingerprint is known
+
+struct peer {
+    struct worker *w;
+    struct sroom *room;
+    char id[SFU_ID_MAX];
+    char participant_id[SFU_ID_MAX];
+    enum sfu_peer_kind kind;
+    char ufrag[SFU_UFRAG_LEN + 1], pwd[SFU_PWD_LEN + 1];
+    char remote_fp[128];
+    enum peer_state state;
+    struct sockaddr_storage addr; // the nominated remote address, once a check succeeded
+    bool has_addr;
+    char addr_key[MAP_KEY_MAX]; // its key in worker.by_addr
+    size_t addr_key_len;
+    int64_t last_check_ms; // last authenticated STUN request: consent freshness
+    struct dtls *dtls;
+    struct rtp_crypto *crypto;
+    uint8_t *early[PEER_EARLY_MAX];
+    size_t early_len[PEER_EARLY_MAX];
+    int nearly;
+    bool receive;                         // subscribers: false while deafened
+    struct track *tracks[SFU_MAX_TRACKS]; // publishers
+    int ntracks;
+    struct downtrack **downs; // subscribers
+    size_t ndowns, downs_cap;
+    struct peer *room_next, *room_prev;
+    uint64_t rx_bytes, tx_bytes, last_rx_bytes, last_tx_bytes;
+};
+
+struct sroom {
+    char id[SFU_ID_MAX];
+    struct peer *peers;
+    map tracks; // track id -> struct track
+};
+
+struct worker_stats {
+    uint64_t rx_stun, rx_dtls, rx_rtp, rx_rtcp, rx_unknown_peer, rx_garbage;
+    uint64_t stun_bad, stun_auth_fail, srtp_fail, srtp_replay, no_track, forwarded, nack_resent;
+};
+
+struct worker {
+    struct sfu *sfu;
+    int index;
+    pthread_t thread;
+    uv_loop_t loop;
+    struct mailbox *inbox;
+    struct mailbox *control; // the control loop's mailbox (borrowed)
+    struct udp udp;
+    uv_timer_t timer;
+    const struct dtls_cert *cert; // shared, read-only
+    map rooms;                    // room id -> struct sroom
+    map peers;                    // peer id -> struct peer
+    map by_ufrag;                 // local ufrag -> struct peer
+    map by_addr;                  // remote address -> struct peer
+    int64_t now_ms;
+    int64_t last_levels_ms, last_stats_ms;
+    struct worker_stats stats;
+    uint8_t scratch[UDP_MTU]; // a received packet, decrypted in place
+    bool stopping;
+};
+
+// worker.c
+// Sets up w's loop, inbox, UDP socket on ip:port and timer, then starts its thread; 0, or a
+// negative libuv error with nothing left behind.
+int worker_start(struct worker *w, const char *ip, int port);
+void worker_post_event(struct worker *w, struct evmsg *e);
+// The key of a socket address in worker.by_addr.
+size_t worker_addr_key(const struct sockaddr *sa, char key[MAP_KEY_MAX]);
+
+// peer.c: the transport (ICE-lite, DTLS, SRTP) of one peer.
+struct peer *peer_new(struct worker *w, struct sroom *room, const struct wmsg *m);
+void peer_free(struct peer *p); // unlinks from the room and the worker's maps
+void peer_set_remote(struct peer *p, const char *fingerprint);
+void peer_on_stun(struct worker *w, const uint8_t *buf, size_t len, const struct sockaddr *from);
+void peer_on_datagram(struct peer *p, const uint8_t *buf, size_t len);
+// Protects and sends an RTP packet already written to a UDP slot; len is its plain length.
+void peer_send_rtp_slot(struct peer *p, uint8_t *slot, size_t len);
+// Protects and sends an RTCP packet (copied).
+void peer_send_rtcp(struct peer *p, const uint8_t *pkt, size_t len);
+void peer_tick(struct peer *p); // consent freshness, DTLS timers
+
+// router.c: tracks and forwarding.
+struct sroom *router_room(struct worker *w, const char *room_id, bool create);
+void router_room_maybe_free(struct worker *w, struct sroom *r);
+void router_track_add(struct worker *w, struct sroom *r, const struct sfu_track_desc *d);
+void router_track_remove(struct worker *w, struct sroom *r, const char *track_id);
+void router_track_withhold(struct sroom *r, const char *track_id, bool withheld);
+void router_down_add(struct worker *w, struct sroom *r, struct peer *sub, const char *track_id,
+                     uint32_t out_ssrc);
+void router_down_remove(struct sroom *r, struct peer *sub, const char *track_id);
+// A peer is going: drops its tracks (and their down tracks elsewhere) and its down tracks.
+void router_peer_gone(struct worker *w, struct peer *p);
+// Decrypted media from a connected peer.
+void router_on_rtp(struct peer *p, uint8_t *pkt, size_t len);
+void router_on_rtcp(struct peer *p, uint8_t *pkt, size_t len);
+// A subscriber is connected: ask for keyframes of its video.
+void router_peer_connected(struct peer *p);
+void router_tick(struct worker *w); // throttled PLIs, levels
+
+#endif
