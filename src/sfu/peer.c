@@ -39,6 +39,10 @@ struct peer *peer_new(struct worker *w, struct sroom *room, const struct wmsg *m
     memcpy(p->ufrag, m->ufrag, sizeof p->ufrag);
     memcpy(p->pwd, m->pwd, sizeof p->pwd);
     p->receive = true;
+    if (p->kind == SFU_ECHO) { // no transport: connected from the start
+        p->state = PEER_CONNECTED;
+        p->local_buf = xmalloc(UDP_MTU);
+    }
     p->last_check_ms = w->now_ms; // the first check must come within the consent timeout too
     p->room_next = room->peers;
     if (room->peers)
@@ -58,7 +62,8 @@ void peer_free(struct peer *p)
 {
     struct worker *w = p->w;
     forget_addr(p);
-    map_dels(&w->by_ufrag, p->ufrag);
+    if (map_gets(&w->by_ufrag, p->ufrag) == p)
+        map_dels(&w->by_ufrag, p->ufrag);
     map_dels(&w->peers, p->id);
     if (p->room_prev)
         p->room_prev->room_next = p->room_next;
@@ -72,6 +77,7 @@ void peer_free(struct peer *p)
     rtp_crypto_free(p->crypto);
     for (int i = 0; i < p->nearly; i++)
         free(p->early[i]);
+    free(p->local_buf);
     free(p);
 }
 
@@ -226,6 +232,10 @@ void peer_on_datagram(struct peer *p, const uint8_t *buf, size_t len)
 
 void peer_send_rtp_slot(struct peer *p, uint8_t *slot, size_t len)
 {
+    if (p->kind == SFU_ECHO) {
+        echo_on_rtp(p, slot, len); // the slot stays uncommitted: the echo copies it first
+        return;
+    }
     if (!p->crypto || !p->has_addr || rtp_crypto_protect_rtp(p->crypto, slot, &len, UDP_MTU))
         return; // the slot is not committed: the next udp_slot() reuses it
     p->tx_bytes += len;
@@ -234,6 +244,10 @@ void peer_send_rtp_slot(struct peer *p, uint8_t *slot, size_t len)
 
 void peer_send_rtcp(struct peer *p, const uint8_t *pkt, size_t len)
 {
+    if (p->kind == SFU_ECHO) {
+        echo_on_rtcp(p, pkt, len);
+        return;
+    }
     if (!p->crypto || !p->has_addr || len + 32 > UDP_MTU)
         return;
     uint8_t *slot = udp_slot(&p->w->udp);
@@ -246,7 +260,7 @@ void peer_send_rtcp(struct peer *p, const uint8_t *pkt, size_t len)
 
 void peer_tick(struct peer *p)
 {
-    if (p->state == PEER_CLOSED)
+    if (p->state == PEER_CLOSED || p->kind == SFU_ECHO)
         return;
     if (p->w->now_ms - p->last_check_ms > CONSENT_TIMEOUT_MS) {
         p->state = PEER_CLOSED;

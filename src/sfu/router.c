@@ -46,6 +46,8 @@ void router_room_maybe_free(struct worker *w, struct sroom *r)
     free(r);
 }
 
+static struct downtrack *down_of(const struct peer *sub, uint32_t out_ssrc);
+
 // ---- down tracks ----
 
 static void arr_push(struct downtrack ***arr, size_t *n, size_t *cap, struct downtrack *d)
@@ -100,7 +102,7 @@ void router_down_add(struct worker *w, struct sroom *r, struct peer *sub, const 
                      uint32_t out_ssrc)
 {
     struct track *t = map_gets(&r->tracks, track_id);
-    if (!t || sub->kind != SFU_SUBSCRIBER)
+    if (!t || sub->kind == SFU_PUBLISHER)
         return;
     for (size_t i = 0; i < sub->ndowns; i++)
         if (sub->downs[i]->track == t)
@@ -134,13 +136,34 @@ void router_down_remove(struct sroom *r, struct peer *sub, const char *track_id)
 void router_track_add(struct worker *w, struct sroom *r, const struct sfu_track_desc *d)
 {
     struct peer *p = map_gets(&w->peers, d->peer_id);
-    if (!p || p->kind != SFU_PUBLISHER || p->ntracks == SFU_MAX_TRACKS ||
-        map_gets(&r->tracks, d->track_id))
+    if (!p || p->kind == SFU_SUBSCRIBER)
         return;
     for (int i = 0; i < p->ntracks; i++)
-        if (p->tracks[i]->d.ssrc == d->ssrc)
+        if (p->tracks[i]->d.ssrc == d->ssrc && strcmp(p->tracks[i]->d.track_id, d->track_id))
             return; // two tracks cannot share an SSRC
-    struct track *t = xcalloc(1, sizeof *t);
+    struct track *t = map_gets(&r->tracks, d->track_id);
+    if (t) {
+        // A known track: renegotiated, or moved to the publisher's new peer after an ICE
+        // restart. Its subscribers keep their down tracks; the new SSRC rebases them.
+        if (t->pub != p) {
+            if (p->ntracks == SFU_MAX_TRACKS)
+                return;
+            struct peer *old = t->pub;
+            for (int i = 0; i < old->ntracks; i++)
+                if (old->tracks[i] == t) {
+                    old->tracks[i] = old->tracks[--old->ntracks];
+                    break;
+                }
+            p->tracks[p->ntracks++] = t;
+            t->pub = p;
+        }
+        t->d = *d;
+        want_keyframe(w, t);
+        return;
+    }
+    if (p->ntracks == SFU_MAX_TRACKS)
+        return;
+    t = xcalloc(1, sizeof *t);
     t->d = *d;
     t->pub = p;
     t->last_pli_ms = -PLI_INTERVAL_MS;
@@ -194,6 +217,13 @@ void router_peer_gone(struct worker *w, struct peer *p)
         down_free(p->downs[0]);
     free(p->downs);
     p->downs = NULL;
+}
+
+void router_keyframe_for(struct peer *sub, uint32_t out_ssrc)
+{
+    struct downtrack *d = down_of(sub, out_ssrc);
+    if (d)
+        want_keyframe(sub->w, d->track);
 }
 
 void router_peer_connected(struct peer *p)
@@ -278,7 +308,7 @@ void router_on_rtp(struct peer *p, uint8_t *pkt, size_t len)
 {
     struct worker *w = p->w;
     struct rtp_hdr h;
-    if (p->kind != SFU_PUBLISHER || rtp_parse(&h, pkt, len)) {
+    if (p->kind == SFU_SUBSCRIBER || rtp_parse(&h, pkt, len)) {
         w->stats.rx_garbage++;
         return;
     }
@@ -370,7 +400,7 @@ void router_on_rtcp(struct peer *p, uint8_t *pkt, size_t len)
     struct rtcp_hdr h;
     rtcp_iter_init(&it, pkt, len);
     while (rtcp_iter_next(&it, &h) == 1) {
-        if (p->kind != SFU_SUBSCRIBER)
+        if (p->kind == SFU_PUBLISHER)
             continue; // publishers' reports: kept for statistics in a later step
         if (h.pt == RTCP_RTPFB && h.count == 1)
             on_nack(w, p, &h);

@@ -29,7 +29,11 @@ struct sfu_config {
     const char *announce_ip; // the address written in candidates (NAT 1:1); bind_ip if NULL
 };
 
-enum sfu_peer_kind { SFU_PUBLISHER, SFU_SUBSCRIBER };
+// A peer publishes (the browser offers), subscribes (voxd offers), or is a server-side media
+// endpoint with no transport at all. SFU_ECHO is the first such endpoint: it subscribes to
+// tracks like a subscriber and publishes what it receives as its own tracks, for a pre-call
+// device test (its participant hears and sees itself through voxd).
+enum sfu_peer_kind { SFU_PUBLISHER, SFU_SUBSCRIBER, SFU_ECHO };
 enum sfu_kind { SFU_AUDIO, SFU_VIDEO };
 
 enum sfu_peer_state {

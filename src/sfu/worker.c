@@ -75,14 +75,16 @@ static void on_burst(void *user)
 
 static void open_peer(struct worker *w, const struct wmsg *m)
 {
-    if (map_gets(&w->peers, m->peer_id) || map_gets(&w->by_ufrag, m->ufrag)) {
+    if (map_gets(&w->peers, m->peer_id) ||
+        (m->kind != SFU_ECHO && map_gets(&w->by_ufrag, m->ufrag))) {
         log_warn("media: duplicate peer or ufrag refused", "peer=%s", m->peer_id);
         return;
     }
     struct sroom *r = router_room(w, m->room_id, true);
     struct peer *p = peer_new(w, r, m);
     map_puts(&w->peers, p->id, p);
-    map_puts(&w->by_ufrag, p->ufrag, p);
+    if (p->kind != SFU_ECHO) // an echo has no transport, so nothing finds it by ufrag
+        map_puts(&w->by_ufrag, p->ufrag, p);
 }
 
 static void close_peer(struct worker *w, struct peer *p)

@@ -130,6 +130,7 @@ struct peer {
     size_t ndowns, downs_cap;
     struct peer *room_next, *room_prev;
     uint64_t rx_bytes, tx_bytes, last_rx_bytes, last_tx_bytes;
+    uint8_t *local_buf; // SFU_ECHO: the packet being turned around (UDP_MTU bytes)
 };
 
 struct sroom {
@@ -200,6 +201,14 @@ void router_on_rtp(struct peer *p, uint8_t *pkt, size_t len);
 void router_on_rtcp(struct peer *p, uint8_t *pkt, size_t len);
 // A subscriber is connected: ask for keyframes of its video.
 void router_peer_connected(struct peer *p);
+// A keyframe request for what sub receives as out_ssrc, passed on to that track's publisher.
+void router_keyframe_for(struct peer *sub, uint32_t out_ssrc);
+
+// echo.c: the echo endpoint (SFU_ECHO), a peer with no transport.
+// What the router would send to the echo peer comes back in as the echo's own packet.
+void echo_on_rtp(struct peer *p, const uint8_t *pkt, size_t len);
+// Feedback for the echo's tracks (a keyframe request) goes to the tracks it echoes.
+void echo_on_rtcp(struct peer *p, const uint8_t *pkt, size_t len);
 void router_tick(struct worker *w); // throttled PLIs, levels
 
 #endif

@@ -38,6 +38,8 @@ struct mtrack {
     struct sdp_codec codec; // as the subscribers are offered it (voxd's payload type)
     uint32_t ssrc;
     bool withheld;
+    bool echo; // an echo of src_track, for its own publisher only
+    char src_track[SFU_ID_MAX];
     // Speaking (audio).
     bool speaking;
     int quiet;
@@ -71,6 +73,8 @@ struct media_part {
     int nsecs;
     char unsub[UNSUB_MAX][SFU_ID_MAX]; // tracks this participant asked not to receive
     int nunsub;
+    bool echo_on; // a pre-call echo test runs
+    struct sfu_peer_info echo;
 };
 
 struct hub_media {
@@ -164,14 +168,14 @@ void hub_media_write_tracks(struct hub *r, const char *room_id, jsonw *w)
     jsonw_key(w, "tracks");
     jsonw_arr(w);
     for (struct mtrack *t = room ? room->tracks : NULL; t; t = t->next)
-        if (!t->conn->who.grants.hidden)
+        if (!t->conn->who.grants.hidden && !t->echo)
             track_json(w, t, false);
     jsonw_arr_end(w);
 }
 
 static void broadcast_track(struct hub *r, const struct mtrack *t, const char *type)
 {
-    if (t->conn->who.grants.hidden)
+    if (t->conn->who.grants.hidden || t->echo)
         return;
     sbuf b;
     jsonw w;
@@ -209,6 +213,8 @@ static bool unsubscribed(const struct media_part *mp, const char *track_id)
 
 static bool wants(const struct hub_conn *c, const struct mtrack *t)
 {
+    if (t->echo)
+        return t->conn == c;
     return t->conn != c && strcmp(t->owner, c->participant_id) != 0 &&
            !t->conn->who.grants.hidden && !unsubscribed(c->mp, t->id);
 }
@@ -478,7 +484,7 @@ static int our_pt(const char *codec)
 static struct mtrack *own_track(struct mroom *room, struct hub_conn *c, const char *mid)
 {
     for (struct mtrack *t = room ? room->tracks : NULL; t; t = t->next)
-        if (t->conn == c && strcmp(t->mid, mid) == 0)
+        if (t->conn == c && !t->echo && strcmp(t->mid, mid) == 0)
             return t;
     return NULL;
 }
@@ -494,6 +500,11 @@ static void track_unlink(struct mroom *room, struct mtrack *t)
 
 static void unpublish(struct hub_media *m, struct mroom *room, struct mtrack *t)
 {
+    for (struct mtrack *e = room->tracks, *next; e && !t->echo; e = next) {
+        next = e->next;
+        if (e->echo && strcmp(e->src_track, t->id) == 0)
+            unpublish(m, room, e); // its echo goes with it
+    }
     sfu_track_remove(m->sfu, room->id, t->id);
     broadcast_track(m->hub, t, "track_unpublished");
     track_unlink(room, t);
@@ -592,6 +603,31 @@ static int check_publish(struct hub *r, struct hub_conn *c, const char *req_id, 
     return 0;
 }
 
+// Echoes src back to its own publisher: the echo peer receives src as a fresh SSRC and
+// publishes each packet as its track with that same SSRC.
+static void echo_add(struct hub_media *m, struct hub_conn *c, struct mroom *room,
+                     const struct mtrack *src)
+{
+    struct mtrack *e = xcalloc(1, sizeof *e);
+    snprintf(e->id, sizeof e->id, "EC%llx%08x", (unsigned long long)++m->next_track, random_ssrc());
+    e->conn = c;
+    snprintf(e->owner, sizeof e->owner, "echo");
+    e->kind = src->kind;
+    e->source = src->source;
+    e->codec = src->codec;
+    e->ssrc = random_ssrc();
+    e->echo = true;
+    snprintf(e->src_track, sizeof e->src_track, "%s", src->id);
+    e->next = room->tracks;
+    room->tracks = e;
+    sfu_down_add(m->sfu, room->id, c->mp->echo.peer_id, src->id, e->ssrc);
+    struct sfu_track_desc d = {.kind = e->kind, .ssrc = e->ssrc, .clock_rate = e->codec.clock};
+    snprintf(d.track_id, sizeof d.track_id, "%s", e->id);
+    snprintf(d.peer_id, sizeof d.peer_id, "%s", c->mp->echo.peer_id);
+    d.pt_out[e->codec.pt & 127] = e->codec.pt; // already voxd's numbering
+    sfu_track_add(m->sfu, room->id, &d);
+}
+
 static void track_desc(const struct mtrack *t, const struct sdp_media *am, uint32_t rtx,
                        const char *peer_id, struct sfu_track_desc *d)
 {
@@ -655,20 +691,23 @@ static int apply_tracks(struct hub_media *m, struct hub_conn *c, struct pub_ctx 
         sfu_track_withhold(m->sfu, room->id, t->id, t->withheld);
         if (fresh) {
             broadcast_track(m->hub, t, "track_published");
+            if (c->mp->echo_on)
+                echo_add(m, c, room, t);
             changed++;
         }
     }
     // Tracks whose section stopped sending (or vanished) are unpublished.
     for (struct mtrack *t = room->tracks, *next; t; t = next) {
         next = t->next;
-        if (t->conn != c)
+        if (t->conn != c || t->echo)
             continue;
         bool still = false;
         for (int i = 0; i < x->answer->n_media && !still; i++)
             still = strcmp(x->offer->media[i].mid, t->mid) == 0 && x->answer->media[i].port &&
                     sending(x->offer, &x->offer->media[i]);
         if (!still) {
-            unpublish(m, room, t);
+            unpublish(m, room, t); // may take its echo too, which next might point at
+            next = room->tracks;
             changed++;
         }
     }
@@ -804,6 +843,64 @@ static void on_publish(struct hub *r, struct hub_conn *c, const char *req_id, js
     free(x);
 }
 
+// ---- the pre-call echo test ----
+
+static void send_ok(struct hub *r, struct hub_conn *c, const char *req_id)
+{
+    json_t *j = json_pack("{s:s}", "type", "ok");
+    json_object_set_new(j, "id", req_id && *req_id ? json_string(req_id) : json_null());
+    char *s = json_dumps(j, JSON_COMPACT);
+    hub_send(r, c, s);
+    free(s);
+    json_decref(j);
+}
+
+static void echo_stop(struct hub_media *m, struct hub_conn *c)
+{
+    struct media_part *mp = c->mp;
+    if (!mp->echo_on)
+        return;
+    struct mroom *room = room_of(m, c->who.room_id, false);
+    for (struct mtrack *t = room ? room->tracks : NULL, *next; t; t = next) {
+        next = t->next;
+        if (t->echo && t->conn == c)
+            unpublish(m, room, t);
+    }
+    sfu_peer_close(m->sfu, c->who.room_id, mp->echo.peer_id);
+    mp->echo_on = false;
+    if (room)
+        room_maybe_free(m, room);
+}
+
+static void on_echo(struct hub *r, struct hub_conn *c, const char *req_id, bool start)
+{
+    struct hub_media *m = r->media;
+    struct media_part *mp = c->mp;
+    if (!m->sfu) {
+        hub_send_error(r, c, req_id, "media_unavailable", NULL,
+                       "this server runs without a media plane");
+        return;
+    }
+    if (!start) {
+        echo_stop(m, c);
+    } else if (!mp->echo_on) {
+        if (!c->who.grants.subscribe) {
+            hub_send_error(r, c, req_id, "forbidden", NULL,
+                           "your token does not allow receiving media");
+            return;
+        }
+        sfu_peer_open(m->sfu, c->who.room_id, c->participant_id, SFU_ECHO, &mp->echo);
+        mp->echo_on = true;
+        struct mroom *room = room_of(m, c->who.room_id, true);
+        for (struct mtrack *t = room->tracks; t; t = t->next)
+            if (t->conn == c && !t->echo)
+                echo_add(m, c, room, t);
+        room_maybe_free(m, room);
+    }
+    send_ok(r, c, req_id);
+    sync_subscriber(m, c);
+}
+
 // ---- explicit subscriptions ----
 
 static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_id, json_t *fields,
@@ -841,6 +938,8 @@ int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const
         on_publish(r, c, req_id, fields);
     else if (strcmp(type, "subscribe_answer") == 0)
         on_subscribe_answer(r, c, req_id, fields);
+    else if (strcmp(type, "echo_start") == 0 || strcmp(type, "echo_stop") == 0)
+        on_echo(r, c, req_id, strcmp(type, "echo_start") == 0);
     else if (strcmp(type, "subscribe") == 0 || strcmp(type, "unsubscribe") == 0)
         on_subscription(r, c, req_id, fields, strcmp(type, "subscribe") == 0);
     else
@@ -865,6 +964,7 @@ void hub_media_conn_gone(struct hub *r, struct hub_conn *c)
     struct media_part *mp = c->mp;
     if (!mp)
         return;
+    echo_stop(m, c);
     struct mroom *room = room_of(m, c->who.room_id, false);
     int changed = 0;
     for (struct mtrack *t = room ? room->tracks : NULL, *next; t; t = next) {

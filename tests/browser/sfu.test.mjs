@@ -190,3 +190,27 @@ test('three tabs in an sfu room: everyone receives the others; server mute stops
   await receivesFrom(a, [c]);
   for (const p of [a, b, c, v]) await p.close();
 });
+
+test('the echo participant sends a user its own audio and video back through voxd, and stops', async () => {
+  const room = await org.createRoom({ type: 'video' });
+  const a = await join(room.id, 'edith');
+  const echoGrowth = async () => {
+    const s1 = await inbound(a);
+    await sleep(1200);
+    const s2 = await inbound(a);
+    a.last = s2;
+    const e1 = s1.by.echo || { audio: 0, video: 0, frames: 0 }, e2 = s2.by.echo || e1;
+    return { audio: e2.audio - e1.audio, video: e2.video - e1.video, frames: e2.frames - e1.frames };
+  };
+  assert.equal(await a.evaluate(async () => (await window.voxRoom.request('echo_start')).type), 'ok');
+  await until(async () => {
+    const g = await echoGrowth();
+    return g.audio > 0 && g.video > 0 && g.frames > 0;
+  }, () => `edith receives her echo: ${JSON.stringify(a.last)}\n${a.logs.slice(-20).join('\n')}`, 30000, 100);
+  assert.equal(await a.evaluate(async () => (await window.voxRoom.request('echo_stop')).type), 'ok');
+  await until(async () => {
+    const g = await echoGrowth();
+    return g.audio === 0 && g.video === 0;
+  }, 'the echo stops', 15000, 100);
+  await a.close();
+});
