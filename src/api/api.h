@@ -113,6 +113,8 @@ struct api_live_ops {
     void (*send_to_participant)(void *live, const char *participant_id, const char *msg);
     void (*send_to_room)(void *live, const char *room_id, const char *except_participant,
                          const char *msg);
+    // Appends the live side's Prometheus metrics (the media plane's counters) to out.
+    void (*metrics)(void *live, sbuf *out);
 };
 // ops (static storage) and live (borrowed, outlives a or is unset with NULL before it goes).
 void api_set_live(api *a, const struct api_live_ops *ops, void *live);

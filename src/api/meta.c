@@ -36,6 +36,7 @@ static void metrics(struct api_call *c)
                     "# TYPE vox_participants gauge\nvox_participants %lld\n",
                     (long long)g.rooms, (long long)g.sessions_live,
                     (long long)g.participants_present);
+    API_LIVE(c->api, metrics, b);
     c->resp->status = 200;
     c->resp->content_type = "text/plain; version=0.0.4";
 }

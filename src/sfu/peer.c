@@ -205,7 +205,11 @@ void peer_on_datagram(struct peer *p, const uint8_t *buf, size_t len)
         }
         return;
     }
-    if (p->state != PEER_CONNECTED || len > sizeof w->scratch) {
+    if (p->state != PEER_CONNECTED) {
+        w->stats.not_connected++;
+        return;
+    }
+    if (len > sizeof w->scratch) {
         w->stats.rx_garbage++;
         return;
     }

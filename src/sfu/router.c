@@ -453,6 +453,30 @@ static void peer_stats(struct worker *w, struct peer *p, double secs)
     worker_post_event(w, e);
 }
 
+static void report_counters(struct worker *w)
+{
+    struct evmsg *e = xcalloc(1, sizeof *e);
+    e->h.type = EVMSG_COUNTERS;
+    struct sfu_counters *c = &e->counters;
+    const struct worker_stats *s = &w->stats;
+    c->rx_packets = w->udp.stats.rx_packets;
+    c->rx_bytes = w->udp.stats.rx_bytes;
+    c->tx_packets = w->udp.stats.tx_packets;
+    c->tx_bytes = w->udp.stats.tx_bytes;
+    c->tx_dropped = w->udp.stats.tx_dropped;
+    c->forwarded = s->forwarded;
+    c->nack_resent = s->nack_resent;
+    c->peers = w->peers.count;
+    c->rooms = w->rooms.count;
+    uint64_t drops[SFU_DROP_REASONS] = {
+        s->rx_unknown_peer, s->stun_bad,
+        s->stun_auth_fail,  s->srtp_fail,
+        s->srtp_replay,     s->not_connected,
+        s->no_track,        s->rx_garbage + w->udp.stats.rx_truncated};
+    memcpy(c->dropped, drops, sizeof drops);
+    worker_post_event(w, e);
+}
+
 void router_tick(struct worker *w)
 {
     size_t pos = 0;
@@ -474,6 +498,8 @@ void router_tick(struct worker *w)
     }
     if (levels)
         w->last_levels_ms = w->now_ms;
-    if (stats)
+    if (stats) {
         w->last_stats_ms = w->now_ms;
+        report_counters(w);
+    }
 }

@@ -20,6 +20,11 @@ struct room_ref {
     int peers;
 };
 
+const char *const sfu_drop_names[SFU_DROP_REASONS] = {
+    "unknown_peer", "stun_malformed", "stun_auth", "srtp_auth",
+    "srtp_replay",  "not_connected",  "no_track",  "garbage",
+};
+
 struct sfu {
     uv_loop_t *loop;
     struct sfu_events ev;
@@ -27,9 +32,10 @@ struct sfu {
     struct mailbox *control; // workers -> us
     struct worker *workers;
     int nworkers;
-    int *load;      // peers per worker
-    map rooms;      // room id -> struct room_ref
-    map peer_rooms; // peer id -> struct room_ref of its room (borrowed)
+    int *load;                     // peers per worker
+    map rooms;                     // room id -> struct room_ref
+    map peer_rooms;                // peer id -> struct room_ref of its room (borrowed)
+    struct sfu_counters *counters; // the last report of each worker
     struct dtls_cert *cert;
     char fingerprint[128];
     char announce_ip[64];
@@ -52,6 +58,10 @@ static void on_event(void *user, struct mailbox_msg *m)
     case EVMSG_STATS:
         if (s->ev.stats)
             s->ev.stats(s->user, e->peer_id, &e->stats);
+        break;
+    case EVMSG_COUNTERS:
+        if (e->worker >= 0 && e->worker < s->nworkers)
+            s->counters[e->worker] = e->counters;
         break;
     default:
         break;
@@ -83,6 +93,7 @@ struct sfu *sfu_new(uv_loop_t *loop, const struct sfu_config *cfg, const struct 
     s->nworkers = cfg->workers > 0 ? cfg->workers : 1;
     s->workers = xcalloc((size_t)s->nworkers, sizeof *s->workers);
     s->load = xcalloc((size_t)s->nworkers, sizeof *s->load);
+    s->counters = xcalloc((size_t)s->nworkers, sizeof *s->counters);
     for (int i = 0; i < s->nworkers; i++) {
         struct worker *w = &s->workers[i];
         w->sfu = s;
@@ -125,7 +136,27 @@ void sfu_free(struct sfu *s)
     dtls_cert_free(s->cert);
     free(s->workers);
     free(s->load);
+    free(s->counters);
     free(s);
+}
+
+void sfu_counters(const struct sfu *s, struct sfu_counters *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < s->nworkers; i++) {
+        const struct sfu_counters *c = &s->counters[i];
+        out->rx_packets += c->rx_packets;
+        out->rx_bytes += c->rx_bytes;
+        out->tx_packets += c->tx_packets;
+        out->tx_bytes += c->tx_bytes;
+        out->tx_dropped += c->tx_dropped;
+        out->forwarded += c->forwarded;
+        out->nack_resent += c->nack_resent;
+        out->peers += c->peers;
+        out->rooms += c->rooms;
+        for (int k = 0; k < SFU_DROP_REASONS; k++)
+            out->dropped[k] += c->dropped[k];
+    }
 }
 
 const char *sfu_fingerprint(const struct sfu *s)

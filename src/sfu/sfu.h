@@ -83,6 +83,20 @@ struct sfu_track_desc {
     uint8_t audio_level_ext; // header extension id of ssrc-audio-level, 0 if not negotiated
 };
 
+struct sfu;
+
+// The media plane's counters, summed over workers as of their last report (every 2 s).
+struct sfu_counters {
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
+    uint64_t forwarded, nack_resent;
+    uint64_t peers, rooms;
+    // Received datagrams dropped, by reason (sfu_drop_names).
+#define SFU_DROP_REASONS 8
+    uint64_t dropped[SFU_DROP_REASONS];
+};
+extern const char *const sfu_drop_names[SFU_DROP_REASONS];
+void sfu_counters(const struct sfu *s, struct sfu_counters *out);
+
 // Starts the workers. NULL with err set when a port cannot be bound or a thread started.
 struct sfu *sfu_new(uv_loop_t *loop, const struct sfu_config *cfg, const struct sfu_events *ev,
                     void *user, char *err, size_t errcap);

@@ -54,7 +54,7 @@ struct wmsg {
     bool flag;
 };
 
-enum evmsg_type { EVMSG_PEER_STATE, EVMSG_LEVELS, EVMSG_STATS, EVMSG_PEER_GONE };
+enum evmsg_type { EVMSG_PEER_STATE, EVMSG_LEVELS, EVMSG_STATS, EVMSG_PEER_GONE, EVMSG_COUNTERS };
 
 #define EVMSG_LEVELS_MAX 32
 
@@ -69,6 +69,7 @@ struct evmsg {
     struct sfu_level levels[EVMSG_LEVELS_MAX];
     size_t nlevels;
     struct sfu_peer_stats stats;
+    struct sfu_counters counters; // EVMSG_COUNTERS: the worker's totals
 };
 
 // ---- worker objects ----
@@ -142,6 +143,7 @@ struct sroom {
 struct worker_stats {
     uint64_t rx_stun, rx_dtls, rx_rtp, rx_rtcp, rx_unknown_peer, rx_garbage;
     uint64_t stun_bad, stun_auth_fail, srtp_fail, srtp_replay, no_track, forwarded, nack_resent;
+    uint64_t not_connected; // media before DTLS finished, or after the peer closed
 };
 
 struct worker {

@@ -284,6 +284,11 @@ static void live_send_to_room(void *h, const char *room_id, const char *except, 
     hub_send_to_room(h, room_id, except, msg);
 }
 
+static void live_metrics(void *h, sbuf *out)
+{
+    hub_media_metrics(h, out);
+}
+
 const struct api_live_ops hub_live_ops = {
     .note_event = live_note_event,
     .mark = live_mark,
@@ -293,6 +298,7 @@ const struct api_live_ops hub_live_ops = {
     .tick = live_tick,
     .send_to_participant = live_send_to_participant,
     .send_to_room = live_send_to_room,
+    .metrics = live_metrics,
 };
 
 // ---- the upgrade ----

@@ -103,6 +103,8 @@ void hub_media_joined(struct hub *r, struct hub_conn *c);
 void hub_media_conn_gone(struct hub *r, struct hub_conn *c);
 // p (whose socket is c) changed: what is forwarded of it, and to it, follows.
 void hub_media_participant(struct hub *r, struct hub_conn *c, const struct participant_rec *p);
+// The media plane's counters in Prometheus text (nothing without an sfu).
+void hub_media_metrics(struct hub *r, sbuf *out);
 // The room's published tracks as a "tracks" member (for joined and room_state).
 void hub_media_write_tracks(struct hub *r, const char *room_id, jsonw *w);
 

@@ -572,8 +572,9 @@ struct pub_ctx {
 
 static bool sending(const struct sdp *s, const struct sdp_media *sm)
 {
+    enum sdp_dir d = sdp_media_dir(s, sm);
     return sm->port != 0 && (sm->kind == SDP_KIND_AUDIO || sm->kind == SDP_KIND_VIDEO) &&
-           (sdp_media_dir(s, sm) & SDP_DIR_SENDONLY);
+           (d == SDP_DIR_SENDONLY || d == SDP_DIR_SENDRECV);
 }
 
 // Refuses the publish unless every sending section is allowed; 0 or -1 (answered).
@@ -1010,6 +1011,41 @@ void hub_media_participant(struct hub *r, struct hub_conn *c, const struct parti
     if (c->mp->sub_open)
         sfu_peer_receive(m->sfu, c->who.room_id, c->mp->sub.peer_id,
                          !p->media.server_deaf && !p->media.self_deaf);
+}
+
+void hub_media_metrics(struct hub *r, sbuf *out)
+{
+    if (!r->media->sfu)
+        return;
+    struct sfu_counters c;
+    sfu_counters(r->media->sfu, &c);
+    sbuf_printf(
+        out,
+        "# HELP vox_media_packets_total UDP datagrams of the media plane, by direction.\n"
+        "# TYPE vox_media_packets_total counter\n"
+        "vox_media_packets_total{dir=\"rx\"} %llu\nvox_media_packets_total{dir=\"tx\"} %llu\n"
+        "# HELP vox_media_bytes_total UDP bytes of the media plane, by direction.\n"
+        "# TYPE vox_media_bytes_total counter\n"
+        "vox_media_bytes_total{dir=\"rx\"} %llu\nvox_media_bytes_total{dir=\"tx\"} %llu\n"
+        "# HELP vox_media_forwarded_total RTP packets forwarded to subscribers.\n"
+        "# TYPE vox_media_forwarded_total counter\nvox_media_forwarded_total %llu\n"
+        "# HELP vox_media_nack_resent_total Packets resent from the cache for a NACK.\n"
+        "# TYPE vox_media_nack_resent_total counter\nvox_media_nack_resent_total %llu\n"
+        "# HELP vox_media_tx_dropped_total Datagrams the kernel would not take.\n"
+        "# TYPE vox_media_tx_dropped_total counter\nvox_media_tx_dropped_total %llu\n"
+        "# HELP vox_media_peers Media peers (transports and endpoints) on the workers.\n"
+        "# TYPE vox_media_peers gauge\nvox_media_peers %llu\n"
+        "# HELP vox_media_rooms Rooms with media on the workers.\n"
+        "# TYPE vox_media_rooms gauge\nvox_media_rooms %llu\n"
+        "# HELP vox_media_dropped_total Received datagrams dropped, by reason.\n"
+        "# TYPE vox_media_dropped_total counter\n",
+        (unsigned long long)c.rx_packets, (unsigned long long)c.tx_packets,
+        (unsigned long long)c.rx_bytes, (unsigned long long)c.tx_bytes,
+        (unsigned long long)c.forwarded, (unsigned long long)c.nack_resent,
+        (unsigned long long)c.tx_dropped, (unsigned long long)c.peers, (unsigned long long)c.rooms);
+    for (int k = 0; k < SFU_DROP_REASONS; k++)
+        sbuf_printf(out, "vox_media_dropped_total{reason=\"%s\"} %llu\n", sfu_drop_names[k],
+                    (unsigned long long)c.dropped[k]);
 }
 
 // ---- what the workers report ----
