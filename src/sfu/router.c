@@ -11,6 +11,8 @@
 #include "core/mem.h"
 #include "media/pktcache.h"
 #include "media/rtcp.h"
+#include "media/rtcp_fb.h"
+#include "media/rtcp_report.h"
 #include "media/rtp.h"
 #include "sfu/worker_int.h"
 
@@ -20,6 +22,8 @@
 #define VIDEO_CACHE_SLOTS 1024
 #define NACK_MAX_AGE_MS   1000 // older packets are not worth resending
 #define SERVER_SSRC       1    // sender SSRC of the feedback voxd itself originates
+#define RR_EVERY_MS       1000 // receiver reports to publishers
+#define NACK_MAX_GAP      16   // a longer gap asks for a keyframe instead
 
 // ---- rooms ----
 
@@ -157,6 +161,8 @@ void router_track_add(struct worker *w, struct sroom *r, const struct sfu_track_
             p->tracks[p->ntracks++] = t;
             t->pub = p;
         }
+        if (t->d.ssrc != d->ssrc)
+            seq_tracker_init(&t->rx, 1);
         t->d = *d;
         want_keyframe(w, t);
         return;
@@ -167,6 +173,7 @@ void router_track_add(struct worker *w, struct sroom *r, const struct sfu_track_
     t->d = *d;
     t->pub = p;
     t->last_pli_ms = -PLI_INTERVAL_MS;
+    seq_tracker_init(&t->rx, 1); // SRTP already authenticated the first packet
     if (d->kind == SFU_VIDEO)
         t->cache = pktcache_new(VIDEO_CACHE_SLOTS);
     p->tracks[p->ntracks++] = t;
@@ -271,12 +278,57 @@ static void note_level(struct track *t, const struct rtp_hdr *h)
     }
 }
 
-static struct track *track_of(const struct peer *p, uint32_t ssrc)
+static struct track *track_of(const struct peer *p, uint32_t ssrc, bool *rtx)
 {
-    for (int i = 0; i < p->ntracks; i++)
-        if (p->tracks[i]->d.ssrc == ssrc)
+    for (int i = 0; i < p->ntracks; i++) {
+        if (p->tracks[i]->d.ssrc == ssrc) {
+            *rtx = false;
             return p->tracks[i];
+        }
+        if (p->tracks[i]->d.rtx_ssrc && p->tracks[i]->d.rtx_ssrc == ssrc) {
+            *rtx = true;
+            return p->tracks[i];
+        }
+    }
     return NULL;
+}
+
+// Turns an RTX packet (RFC 4588: the original sequence number, then the original payload)
+// back into the packet it repairs, in place: the header moves up over the 2-byte OSN.
+// Returns the new start, or NULL for a packet with nothing to repair (padding probes).
+static uint8_t *unrtx(struct track *t, uint8_t *pkt, size_t *len, struct rtp_hdr *h)
+{
+    if (h->payload_len < 2 || !t->d.primary_pt)
+        return NULL;
+    uint16_t osn = (uint16_t)(h->payload[0] << 8 | h->payload[1]);
+    memmove(pkt + 2, pkt, h->header_len);
+    pkt += 2;
+    *len -= 2;
+    rtp_set_seq(pkt, *len, osn);
+    rtp_set_ssrc(pkt, *len, t->d.ssrc);
+    rtp_set_pt(pkt, *len, t->d.primary_pt);
+    return rtp_parse(h, pkt, *len) ? NULL : pkt;
+}
+
+// Asks the publisher to resend what a gap in a video track's sequence numbers lost.
+static void nack_gap(struct worker *w, struct track *t, uint16_t seq)
+{
+    int32_t gap = seq_diff(seq, t->rx.max_seq) - 1;
+    if (!t->rx.valid || gap <= 0)
+        return;
+    if (gap > NACK_MAX_GAP) {
+        want_keyframe(w, t);
+        return;
+    }
+    uint16_t lost[NACK_MAX_GAP];
+    for (int i = 0; i < gap; i++)
+        lost[i] = (uint16_t)(t->rx.max_seq + 1 + i);
+    uint8_t out[64];
+    int n = rtcp_nack_write(out, sizeof out, SERVER_SSRC, t->d.ssrc, lost, (size_t)gap);
+    if (n > 0) {
+        peer_send_rtcp(t->pub, out, (size_t)n);
+        w->stats.nack_sent++;
+    }
 }
 
 static void forward(struct worker *w, struct track *t, const struct rtp_hdr *h, const uint8_t *end)
@@ -312,11 +364,21 @@ void router_on_rtp(struct peer *p, uint8_t *pkt, size_t len)
         w->stats.rx_garbage++;
         return;
     }
-    struct track *t = track_of(p, h.ssrc);
-    if (!t) { // RTX and probing on an SSRC we do not forward, or a track not announced yet
+    bool rtx;
+    struct track *t = track_of(p, h.ssrc, &rtx);
+    if (!t) { // an SSRC we were not told about (yet)
         w->stats.no_track++;
         return;
     }
+    if (rtx) {
+        if (!(pkt = unrtx(t, pkt, &len, &h)))
+            return; // a padding probe
+        w->stats.rtx_repaired++;
+    } else if (t->d.kind == SFU_VIDEO) {
+        nack_gap(w, t, h.seq);
+    }
+    seq_tracker_update(&t->rx, h.seq, h.ts,
+                       (uint32_t)((uint64_t)w->now_ms * t->d.clock_rate / 1000));
     t->packets++;
     t->octets += h.payload_len;
     if (t->d.kind == SFU_AUDIO && t->d.audio_level_ext)
@@ -393,6 +455,69 @@ static void on_keyframe_request(struct worker *w, struct peer *sub, const struct
         want_keyframe(w, d->track);
 }
 
+// A publisher's sender report: kept for its receiver reports (LSR), and passed to every
+// subscriber of the track in the subscriber's numbering, so receivers can sync audio with
+// video (the NTP time is the publisher's, the RTP time is rebased) and measure round trips.
+static void on_sender_report(struct worker *w, struct peer *p, const struct rtcp_hdr *h)
+{
+    struct rtcp_sr sr;
+    bool rtx;
+    if (rtcp_sr_parse(&sr, h->pkt, h->len))
+        return;
+    struct track *t = track_of(p, sr.ssrc, &rtx);
+    if (!t || rtx)
+        return;
+    t->sr_ntp = sr.ntp;
+    t->sr_rtp = sr.rtp_ts;
+    t->sr_rx_ms = w->now_ms;
+    for (size_t i = 0; i < t->ndowns; i++) {
+        struct downtrack *d = t->downs[i];
+        if (!d->rw.started || d->rw.in_ssrc != sr.ssrc || d->sub->state != PEER_CONNECTED)
+            continue;
+        struct rtcp_sr out = {.ssrc = d->rw.out_ssrc,
+                              .ntp = sr.ntp,
+                              .rtp_ts = sr.rtp_ts + d->rw.ts_off,
+                              .packet_count = (uint32_t)d->packets,
+                              .octet_count = (uint32_t)d->octets};
+        uint8_t buf[64];
+        int n = rtcp_sr_write(buf, sizeof buf, &out);
+        if (n > 0) {
+            d->sr_mid = rtcp_ntp_mid(sr.ntp);
+            d->sr_sent_ms = w->now_ms;
+            peer_send_rtcp(d->sub, buf, (size_t)n);
+        }
+    }
+}
+
+// A subscriber's receiver report on what voxd sends it: loss, jitter and, through the SR
+// voxd passed on, the round trip.
+static void on_receiver_report(struct worker *w, struct peer *sub, const struct rtcp_hdr *h)
+{
+    struct rtcp_rr rr;
+    if (rtcp_rr_parse(&rr, h->pkt, h->len))
+        return;
+    double loss = 0, jitter = 0;
+    for (int i = 0; i < rr.rb_count; i++) {
+        struct downtrack *d = down_of(sub, rr.rb[i].ssrc);
+        if (!d)
+            continue;
+        double l = rr.rb[i].fraction_lost / 256.0;
+        double j = (double)rr.rb[i].jitter * 1000.0 / (d->track->d.clock_rate ?: 90000);
+        loss = l > loss ? l : loss;
+        jitter = j > jitter ? j : jitter;
+        if (rr.rb[i].lsr && rr.rb[i].lsr == d->sr_mid) {
+            double rtt = (double)(w->now_ms - d->sr_sent_ms) - rr.rb[i].dlsr * 1000.0 / 65536;
+            if (rtt >= 0 && rtt < 60000)
+                sub->rtt_ms = rtt;
+        }
+    }
+    if (rr.rb_count) {
+        sub->loss = loss;
+        sub->jitter_ms = jitter;
+        sub->rr_ms = w->now_ms;
+    }
+}
+
 void router_on_rtcp(struct peer *p, uint8_t *pkt, size_t len)
 {
     struct worker *w = p->w;
@@ -400,13 +525,54 @@ void router_on_rtcp(struct peer *p, uint8_t *pkt, size_t len)
     struct rtcp_hdr h;
     rtcp_iter_init(&it, pkt, len);
     while (rtcp_iter_next(&it, &h) == 1) {
-        if (p->kind == SFU_PUBLISHER)
-            continue; // publishers' reports: kept for statistics in a later step
-        if (h.pt == RTCP_RTPFB && h.count == 1)
+        if (p->kind == SFU_PUBLISHER) {
+            if (h.pt == RTCP_SR)
+                on_sender_report(w, p, &h);
+            continue;
+        }
+        if (h.pt == RTCP_RR || h.pt == RTCP_SR)
+            on_receiver_report(w, p, &h);
+        else if (h.pt == RTCP_RTPFB && h.count == 1)
             on_nack(w, p, &h);
         else if (h.pt == RTCP_PSFB && (h.count == 1 || h.count == 4))
             on_keyframe_request(w, p, &h);
     }
+}
+
+// One receiver report to a publisher: a block per track it sends (RFC 3550 section 6.4.2),
+// reduced-size (rtcp-rsize is negotiated). Its loss and jitter are the publisher's figures.
+static void send_receiver_report(struct worker *w, struct peer *p)
+{
+    struct rtcp_rr rr = {.ssrc = SERVER_SSRC};
+    double loss = 0, jitter = 0;
+    for (int i = 0; i < p->ntracks && rr.rb_count < RTCP_MAX_RB; i++) {
+        struct track *t = p->tracks[i];
+        if (!t->rx.valid)
+            continue;
+        struct seq_report sr;
+        seq_tracker_report(&t->rx, &sr);
+        struct rtcp_rb *b = &rr.rb[rr.rb_count++];
+        b->ssrc = t->d.ssrc;
+        b->fraction_lost = sr.fraction_lost;
+        b->cumulative_lost = sr.cumulative_lost;
+        b->highest_seq = sr.ext_highest;
+        b->jitter = sr.jitter;
+        if (t->sr_rx_ms) {
+            b->lsr = rtcp_ntp_mid(t->sr_ntp);
+            b->dlsr = (uint32_t)((w->now_ms - t->sr_rx_ms) * 65536 / 1000);
+        }
+        double l = sr.fraction_lost / 256.0, j = sr.jitter * 1000.0 / (t->d.clock_rate ?: 90000);
+        loss = l > loss ? l : loss;
+        jitter = j > jitter ? j : jitter;
+    }
+    if (!rr.rb_count)
+        return;
+    p->loss = loss;
+    p->jitter_ms = jitter;
+    uint8_t buf[8 + 24 * RTCP_MAX_RB];
+    int n = rtcp_rr_write(buf, sizeof buf, &rr);
+    if (n > 0)
+        peer_send_rtcp(p, buf, (size_t)n);
 }
 
 // ---- timed work ----
@@ -446,6 +612,9 @@ static void peer_stats(struct worker *w, struct peer *p, double secs)
     snprintf(e->room_id, sizeof e->room_id, "%s", p->room->id);
     e->stats.rx_bytes = p->rx_bytes;
     e->stats.tx_bytes = p->tx_bytes;
+    e->stats.rtt_ms = p->rtt_ms;
+    e->stats.jitter_ms = p->jitter_ms;
+    e->stats.loss = p->loss;
     e->stats.rx_kbps = (double)(p->rx_bytes - p->last_rx_bytes) * 8 / 1000 / secs;
     e->stats.tx_kbps = (double)(p->tx_bytes - p->last_tx_bytes) * 8 / 1000 / secs;
     p->last_rx_bytes = p->rx_bytes;
@@ -483,6 +652,7 @@ void router_tick(struct worker *w)
     struct sroom *r;
     bool levels = w->now_ms - w->last_levels_ms >= LEVELS_EVERY_MS;
     bool stats = w->now_ms - w->last_stats_ms >= STATS_EVERY_MS;
+    bool reports = w->now_ms - w->last_rr_ms >= RR_EVERY_MS;
     double secs = (double)(w->now_ms - w->last_stats_ms) / 1000;
     while ((r = map_next(&w->rooms, &pos, NULL))) {
         size_t tpos = 0;
@@ -492,12 +662,18 @@ void router_tick(struct worker *w)
                 want_keyframe(w, t);
         if (levels)
             room_levels(w, r);
+        if (reports)
+            for (struct peer *p = r->peers; p; p = p->room_next)
+                if (p->kind == SFU_PUBLISHER && p->state == PEER_CONNECTED)
+                    send_receiver_report(w, p);
         if (stats)
             for (struct peer *p = r->peers; p; p = p->room_next)
                 peer_stats(w, p, secs);
     }
     if (levels)
         w->last_levels_ms = w->now_ms;
+    if (reports)
+        w->last_rr_ms = w->now_ms;
     if (stats) {
         w->last_stats_ms = w->now_ms;
         report_counters(w);

@@ -81,6 +81,7 @@ struct sfu_track_desc {
     uint32_t clock_rate;
     uint8_t pt_out[128];     // publisher payload type -> the subscribers' payload type; 0: drop
     uint8_t audio_level_ext; // header extension id of ssrc-audio-level, 0 if not negotiated
+    uint8_t primary_pt;      // the publisher's payload type that its RTX packets repair
 };
 
 struct sfu;

@@ -15,6 +15,7 @@
 
 #include "core/map.h"
 #include "media/rewrite.h"
+#include "media/seq.h"
 #include "net/mailbox.h"
 #include "net/udp.h"
 #include "sfu/sfu.h"
@@ -85,6 +86,8 @@ struct downtrack {
     struct rewrite rw;
     uint64_t packets, octets;
     bool need_keyframe; // video: asked for one for this subscriber and not seen it yet
+    uint32_t sr_mid;    // middle NTP bits of the last SR forwarded to the subscriber
+    int64_t sr_sent_ms; // and when: its RR's LSR/DLSR then give the round trip
 };
 
 struct track {
@@ -99,6 +102,13 @@ struct track {
     // Audio level accumulation for the current interval.
     uint32_t level_sum, level_n, voice_n;
     uint64_t packets, octets;
+    // Reception from the publisher, for its receiver reports and upstream NACKs.
+    struct seq_tracker rx;
+    uint8_t last_fraction; // of the last report, /256
+    uint32_t last_jitter;  // RTP units
+    uint64_t sr_ntp;       // the publisher's last SR
+    uint32_t sr_rtp;
+    int64_t sr_rx_ms; // 0: none yet
 };
 
 enum peer_state { PEER_NEW, PEER_DTLS, PEER_CONNECTED, PEER_CLOSED };
@@ -132,6 +142,10 @@ struct peer {
     struct peer *room_next, *room_prev;
     uint64_t rx_bytes, tx_bytes, last_rx_bytes, last_tx_bytes;
     uint8_t *local_buf; // SFU_ECHO: the packet being turned around (UDP_MTU bytes)
+    // Network figures for the stats report: subscribers from their receiver reports,
+    // publishers from what voxd receives.
+    double rtt_ms, jitter_ms, loss;
+    int64_t rr_ms; // last receiver report from this subscriber
 };
 
 struct sroom {
@@ -144,6 +158,7 @@ struct worker_stats {
     uint64_t rx_stun, rx_dtls, rx_rtp, rx_rtcp, rx_unknown_peer, rx_garbage;
     uint64_t stun_bad, stun_auth_fail, srtp_fail, srtp_replay, no_track, forwarded, nack_resent;
     uint64_t not_connected; // media before DTLS finished, or after the peer closed
+    uint64_t rtx_repaired, nack_sent;
 };
 
 struct worker {
@@ -161,7 +176,7 @@ struct worker {
     map by_ufrag;                 // local ufrag -> struct peer
     map by_addr;                  // remote address -> struct peer
     int64_t now_ms;
-    int64_t last_levels_ms, last_stats_ms;
+    int64_t last_levels_ms, last_stats_ms, last_rr_ms;
     struct worker_stats stats;
     uint8_t scratch[UDP_MTU]; // a received packet, decrypted in place
     bool stopping;

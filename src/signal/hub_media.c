@@ -75,7 +75,13 @@ struct media_part {
     int nunsub;
     bool echo_on; // a pre-call echo test runs
     struct sfu_peer_info echo;
+    bool pub_connected, sub_connected; // seen connected (connection.established was logged)
+    struct sfu_peer_stats pub_stats, sub_stats;
+    int quality; // enum quality, -1 until the first report
 };
+
+enum quality { Q_EXCELLENT, Q_GOOD, Q_POOR, Q_LOST };
+static const char *const quality_names[] = {"excellent", "good", "poor", "lost"};
 
 struct hub_media {
     struct hub *hub;
@@ -644,6 +650,7 @@ static void track_desc(const struct mtrack *t, const struct sdp_media *am, uint3
         if (pt && am->codecs[k].pt < 128)
             d->pt_out[am->codecs[k].pt] = (uint8_t)pt;
     }
+    d->primary_pt = am->codecs[0].pt; // the offer's numbering, which the answer keeps
     for (int e = 0; e < am->n_extmaps; e++)
         if (strcmp(am->extmaps[e].uri, AUDIO_LEVEL_URI) == 0 && am->extmaps[e].id < 15)
             d->audio_level_ext = (uint8_t)am->extmaps[e].id;
@@ -955,6 +962,7 @@ void hub_media_joined(struct hub *r, struct hub_conn *c)
     if (!c->mp) {
         c->mp = xcalloc(1, sizeof *c->mp);
         c->mp->c = c;
+        c->mp->quality = -1;
     }
     sync_subscriber(r->media, c);
 }
@@ -1050,6 +1058,31 @@ void hub_media_metrics(struct hub *r, sbuf *out)
 
 // ---- what the workers report ----
 
+// Logs an event about c's participant (its session is read from the store), as a change
+// made by that participant; data is taken.
+static void log_event(struct hub *r, struct hub_conn *c, const char *type, json_t *data)
+{
+    store *st = r->a->st;
+    struct participant_rec p;
+    memset(&p, 0, sizeof p);
+    if (c->participant_id[0] &&
+        st->participants->get(st, c->who.org_id, c->participant_id, &p) == 0 &&
+        st->ops->begin(st) == 0) {
+        http_resp resp = {.status = 200};
+        sbuf_init(&resp.body);
+        struct api_call call = {.api = r->a, .st = st, .cfg = &r->a->cfg, .resp = &resp};
+        call.now_ms = clock_now_ms();
+        call.who = c->who;
+        api_event(&call, type, p.room_id, p.session_id, p.id, data);
+        data = NULL;
+        if (st->ops->commit(st))
+            st->ops->rollback(st);
+        sbuf_fini(&resp.body);
+    }
+    json_decref(data);
+    participant_rec_fini(&p);
+}
+
 static void on_peer_state(void *user, const char *peer_id, enum sfu_peer_state state,
                           const char *reason)
 {
@@ -1058,8 +1091,18 @@ static void on_peer_state(void *user, const char *peer_id, enum sfu_peer_state s
     if (!mp)
         return;
     bool pub = mp->pub_open && strcmp(mp->pub.peer_id, peer_id) == 0;
+    const char *which = pub ? "publisher" : "subscriber";
     static const char *const names[] = {"connected", "disconnected", "failed"};
-    send_media_state(r, mp->c, pub ? "publisher" : "subscriber", names[state], reason);
+    send_media_state(r, mp->c, which, names[state], reason);
+    bool *seen = pub ? &mp->pub_connected : &mp->sub_connected;
+    if (state == SFU_PEER_CONNECTED && !*seen) {
+        *seen = true;
+        log_event(r, mp->c, "connection.established", json_pack("{s:s}", "transport", which));
+    } else if (state != SFU_PEER_CONNECTED && *seen) {
+        *seen = false;
+        log_event(r, mp->c, "connection.lost",
+                  json_pack("{s:s, s:s}", "transport", which, "reason", reason));
+    }
 }
 
 static struct mtrack *track_anywhere(struct hub_media *m, const char *room_id, const char *id)
@@ -1105,9 +1148,60 @@ static void on_levels(void *user, const char *room_id, const struct sfu_level *l
     sbuf_fini(&b);
 }
 
+// A participant's connection quality from both its transports: the worse of what voxd sees
+// arriving from it (loss and jitter of its tracks) and what its receiver reports say about
+// what voxd sends it (loss, jitter, round trip).
+static enum quality rate(const struct media_part *mp, double *loss, double *rtt, double *jitter)
+{
+    const struct sfu_peer_stats *p = mp->pub_connected ? &mp->pub_stats : NULL;
+    const struct sfu_peer_stats *s = mp->sub_connected ? &mp->sub_stats : NULL;
+    *loss = 0, *rtt = 0, *jitter = 0;
+    for (int i = 0; i < 2; i++) {
+        const struct sfu_peer_stats *x = i ? s : p;
+        if (!x)
+            continue;
+        *loss = x->loss > *loss ? x->loss : *loss;
+        *rtt = x->rtt_ms > *rtt ? x->rtt_ms : *rtt;
+        *jitter = x->jitter_ms > *jitter ? x->jitter_ms : *jitter;
+    }
+    if (p && p->rx_kbps < 0.1)
+        return Q_LOST; // a publisher that sends nothing at all (not even DTX comfort noise)
+    if (*loss > 0.05 || *rtt > 400 || *jitter > 50)
+        return Q_POOR;
+    if (*loss > 0.02 || *rtt > 150 || *jitter > 30)
+        return Q_GOOD;
+    return Q_EXCELLENT;
+}
+
 static void on_stats(void *user, const char *peer_id, const struct sfu_peer_stats *s)
 {
-    (void)user, (void)peer_id, (void)s; // per-participant quality: the next step
+    struct hub *r = user;
+    struct media_part *mp = map_gets(&r->media->peers, peer_id);
+    if (!mp || (mp->echo_on && strcmp(mp->echo.peer_id, peer_id) == 0))
+        return;
+    bool pub = mp->pub_open && strcmp(mp->pub.peer_id, peer_id) == 0;
+    *(pub ? &mp->pub_stats : &mp->sub_stats) = *s;
+    double loss, rtt, jitter;
+    enum quality q = rate(mp, &loss, &rtt, &jitter);
+    if ((int)q == mp->quality)
+        return;
+    int before = mp->quality;
+    mp->quality = (int)q;
+    struct hub_conn *c = mp->c;
+    json_t *j = json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "type", "quality", "participant_id",
+                          c->participant_id, "quality", quality_names[q], "loss", loss, "rtt_ms",
+                          rtt, "jitter_ms", jitter);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    if (!c->who.grants.hidden)
+        hub_send_ephemeral(r, c->who.room_id, NULL, text);
+    else
+        hub_send(r, c, text);
+    free(text);
+    json_decref(j);
+    if (before >= 0)
+        log_event(r, c, (int)q > before ? "quality.degraded" : "quality.improved",
+                  json_pack("{s:s, s:s, s:f, s:f, s:f}", "from", quality_names[before], "to",
+                            quality_names[q], "loss", loss, "rtt_ms", rtt, "jitter_ms", jitter));
 }
 
 const struct sfu_events hub_sfu_events = {

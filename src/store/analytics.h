@@ -16,6 +16,8 @@ struct store_gauges {
     int64_t rooms;
     int64_t sessions_live;        // active or paused
     int64_t participants_present; // joining, connected or reconnecting
+    int64_t memory_bytes;         // the store's own heap (SQLite: page caches included)
+    int64_t memory_limit_bytes;   // what its caches may grow to by configuration
 };
 
 // Sessions created in [since, until] (ms since epoch, both inclusive); now_ms ends the

@@ -85,6 +85,8 @@ static int gauges(store *s, struct store_gauges *out)
         out->sessions_live = sqlite3_column_int64(st, 1);
         out->participants_present = sqlite3_column_int64(st, 2);
     }
+    out->memory_bytes = sqlite3_memory_used();
+    out->memory_limit_bytes = SQLITE_CACHE_BYTES * 2; // the writer's and the checkpointer's
     int err = sq_err(s, rc);
     sqlite3_reset(st);
     return err;

@@ -10,6 +10,10 @@
 
 #include "store/store.h"
 
+// Page cache of each connection (the writer's and the checkpointer's): "PRAGMA cache_size =
+// -16000" is in KiB.
+#define SQLITE_CACHE_BYTES (16000 * 1024)
+
 // Returns the cached prepared statement for sql, reset and with bindings cleared; NULL on a
 // prepare error (logged).
 sqlite3_stmt *sq_stmt(store *s, const char *sql);

@@ -138,6 +138,16 @@ test('three tabs in an sfu room: everyone receives the others; server mute stops
   await receivesFrom(b, [a, c]);
   await receivesFrom(c, [a, b]);
 
+  // voxd rates everyone's connection from RTCP (excellent on loopback) and logs the media
+  // transports connecting; the fake microphone's beep makes speakers.
+  const ids = await Promise.all([a, b, c].map(pid));
+  await until(() => a.evaluate((ids) => ids.every((id) => window.voxRoom.quality.get(id)?.quality === 'excellent'), ids),
+    () => 'alice sees excellent quality for everyone', 15000);
+  const events = await org.ok('GET', `/v1/rooms/${room.id}/events?limit=200`);
+  const established = events.events.filter((e) => e.type === 'connection.established');
+  assert.ok(established.length >= 6, `two transports per participant connected: ${established.length}`);
+  await until(() => a.evaluate(() => window.voxRoom.activeSpeakers.length > 0), 'someone speaks', 15000);
+
   // Server mute of bob (the REST route a host's backend calls). vox.js stops a muted
   // microphone by itself, so bob's page then plays a client that ignores the mute and keeps
   // sending: alice and carol must still get none of his audio (voxd drops it), while his

@@ -213,6 +213,8 @@ export class VoxRoom {
     this.tracks = new Map();
     /** @type {{participant_id: string, track_id: string, level: number}[]} loudest first */
     this.activeSpeakers = [];
+    /** @type {Map<string, {quality: string, loss: number, rtt_ms: number, jitter_ms: number}>} connection quality voxd measured, by participant id (sfu rooms) */
+    this.quality = new Map();
     this._sfu = null;
 
     this._listeners = new Map();
@@ -535,6 +537,10 @@ export class VoxRoom {
           this._sfuDropTrack(msg.track.id);
           this._emit('trackUnpublished', msg.track);
         }
+        break;
+      case 'quality':
+        this.quality.set(msg.participant_id, { quality: msg.quality, loss: msg.loss, rtt_ms: msg.rtt_ms, jitter_ms: msg.jitter_ms });
+        this._emit('quality', msg.participant_id, msg.quality, msg);
         break;
       case 'active_speakers':
         this.activeSpeakers = msg.speakers || [];
