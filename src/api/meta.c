@@ -27,20 +27,20 @@ static void metrics(struct api_call *c)
     metrics_write(c->api->metrics, b);
     struct store_gauges g = {0};
     if (c->st->analytics->gauges(c->st, &g) == 0)
-        sbuf_printf(b,
-                    "# HELP vox_rooms Rooms across all orgs.\n# TYPE vox_rooms gauge\n"
-                    "vox_rooms %lld\n"
-                    "# HELP vox_sessions Live (active or paused) sessions.\n"
-                    "# TYPE vox_sessions gauge\nvox_sessions %lld\n"
-                    "# HELP vox_participants Participants present in a session.\n"
-                    "# TYPE vox_participants gauge\nvox_participants %lld\n"
-                    "# HELP vox_store_memory_bytes The store's heap (SQLite page caches "
-                    "included), bounded by vox_store_memory_limit_bytes plus statements.\n"
-                    "# TYPE vox_store_memory_bytes gauge\nvox_store_memory_bytes %lld\n"
-                    "# TYPE vox_store_memory_limit_bytes gauge\nvox_store_memory_limit_bytes %lld\n",
-                    (long long)g.rooms, (long long)g.sessions_live,
-                    (long long)g.participants_present, (long long)g.memory_bytes,
-                    (long long)g.memory_limit_bytes);
+        sbuf_printf(
+            b,
+            "# HELP vox_rooms Rooms across all orgs.\n# TYPE vox_rooms gauge\n"
+            "vox_rooms %lld\n"
+            "# HELP vox_sessions Live (active or paused) sessions.\n"
+            "# TYPE vox_sessions gauge\nvox_sessions %lld\n"
+            "# HELP vox_participants Participants present in a session.\n"
+            "# TYPE vox_participants gauge\nvox_participants %lld\n"
+            "# HELP vox_store_memory_bytes The store's heap (SQLite page caches "
+            "included), bounded by vox_store_memory_limit_bytes plus statements.\n"
+            "# TYPE vox_store_memory_bytes gauge\nvox_store_memory_bytes %lld\n"
+            "# TYPE vox_store_memory_limit_bytes gauge\nvox_store_memory_limit_bytes %lld\n",
+            (long long)g.rooms, (long long)g.sessions_live, (long long)g.participants_present,
+            (long long)g.memory_bytes, (long long)g.memory_limit_bytes);
     API_LIVE(c->api, metrics, b);
     c->resp->status = 200;
     c->resp->content_type = "text/plain; version=0.0.4";
