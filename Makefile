@@ -64,11 +64,12 @@ deps:
 	@sh scripts/deps.sh
 
 # deps runs first and the build in a sub-make, because LDLIBS comes from pkg-config when the
-# Makefile is read: on a fresh machine the libraries exist only after deps.
+# Makefile is read: on a fresh machine the libraries exist only after deps. --dev lets the demo
+# app at http://127.0.0.1:8080/ mint its own tokens (voxd allows it on loopback only).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p data
-	./$(BUILD)/voxd --listen 127.0.0.1:8080 --data-dir ./data
+	./$(BUILD)/voxd --listen 127.0.0.1:8080 --data-dir ./data --dev
 
 # The whole suite: normal build, then again under ASan+UBSan. Ends with "N passed, N failed".
 test: deps

@@ -19,6 +19,7 @@ const ICON = {
   leave: svg('<path d="M10.7 13.3a16 16 0 0 0 3.4 2.6l1.3-1.3a2 2 0 0 1 2.1-.5 11 11 0 0 0 3.5.6 2 2 0 0 1 2 2v3.3a2 2 0 0 1-2.2 2A19.8 19.8 0 0 1 2 3.2 2 2 0 0 1 4 1h3.3a2 2 0 0 1 2 2 11 11 0 0 0 .6 3.5 2 2 0 0 1-.5 2.1L8 10" transform="rotate(135 12 12)"/>'),
   people: svg('<circle cx="9" cy="8" r="4"/><path d="M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M16 4a4 4 0 0 1 0 8M22 21v-1a6 6 0 0 0-4-5.6"/>'),
   shield: svg('<path d="M12 2l8 4v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10V6z"/>'),
+  echo: svg('<path d="M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3"/><path d="M18 3v4h-4M6 21v-4h4"/>'),
 };
 
 const ROLE_LABEL = { host: 'Host', co_host: 'Co-host', moderator: 'Moderator', participant: 'Participant', viewer: 'Viewer', speaker: 'Speaker', audience: 'Audience' };
@@ -184,7 +185,20 @@ function setJoining(on) {
 }
 
 // ---- call ----------------------------------------------------------------------------------------
-const app = { room: null, last: null, tiles: new Map(), audios: new Map(), timer: null, joinedAt: 0, renderQueued: false, ending: null, sidebarOpen: true };
+const app = {
+  room: null, last: null, tiles: new Map(), audios: new Map(), timer: null, joinedAt: 0, renderQueued: false, ending: null, sidebarOpen: true,
+  // sfu rooms: voxd's active speakers ({participant_id, track_id, level}, loudest first)
+  speakers: [],
+  // remote MediaStreamTrack id -> participant id (from trackAdded), to read getStats per participant
+  trackOwner: new Map(),
+  // participant id (or 'local', 'echo') -> connection quality record (see the quality section)
+  quality: new Map(),
+  qualityTimer: null,
+  // the pre-call echo test: off | starting | on | stopping, and the last error text
+  echo: { state: 'off', error: '' },
+  layout: '',
+};
+const isSfuRoom = () => !!(app.room && app.room.room && app.room.room.media_mode === 'sfu');
 
 async function startCall({ token, url, name, roomName, devBody }) {
   stopPreview();
@@ -192,6 +206,10 @@ async function startCall({ token, url, name, roomName, devBody }) {
   app.room = room;
   app.last = { token, url, name, roomName, devBody, mic: pre.mic, cam: pre.cam };
   app.ending = null;
+  app.speakers = [];
+  app.trackOwner.clear();
+  app.quality.clear();
+  app.echo = { state: 'off', error: '' };
   window.voxRoom = room;
   wire(room);
   const isVoice = devBody ? ['voice', 'stage'].includes(devBody.type) : false;
@@ -217,6 +235,7 @@ function enterCall() {
   clearInterval(app.timer);
   app.timer = setInterval(updateTimer, 1000);
   updateTimer();
+  startQuality();
   render();
 }
 
@@ -262,10 +281,13 @@ function wire(room) {
     el.className = 'conn ' + s;
     $('#reconnect-banner').hidden = s !== 'reconnecting';
     if (s === 'connected' && app.wasReconnecting) toast('Reconnected', 'success');
+    if (s === 'reconnecting' && app.echo.state !== 'off') app.echo = { state: 'off', error: 'The echo test stopped: the connection was lost. Press the button again to restart it.' };
     app.wasReconnecting = s === 'reconnecting';
   });
-  room.on('trackAdded', r);
+  room.on('trackAdded', (pid, stream, info) => { if (info && info.track) app.trackOwner.set(info.track.id, pid); r(); });
   room.on('trackRemoved', r);
+  room.on('activeSpeakers', (list) => { app.speakers = Array.isArray(list) ? list : []; r(); });
+  room.on('mediaState', r);
   room.on('localTrack', r);
   let lastSpeak = false;
   room.on('localAudioLevel', (level, speaking) => { if (speaking !== lastSpeak) { lastSpeak = speaking; r(); } });
@@ -276,6 +298,10 @@ function end(kind, reason) {
   app.ending = kind;
   $('#toasts').replaceChildren();
   clearInterval(app.timer);
+  stopQuality();
+  app.speakers = [];
+  app.echo = { state: 'off', error: '' };
+  $('#echo-status').hidden = true;
   for (const [, t] of app.tiles) t.el.remove();
   app.tiles.clear();
   for (const [, a] of app.audios) { a.srcObject = null; a.remove(); }
@@ -358,22 +384,28 @@ function renderNow() {
     if (onStage) wanted.set(p.id + ':camera', { p, source: 'camera', isMe });
     if (p.media && p.media.screen_share) wanted.set(p.id + ':screen', { p, source: 'screen', isMe });
   }
+  // The echo test's tile: your own media as voxd sends it back (participant id "echo"),
+  // while the test runs.
+  if (app.echo.state !== 'off') {
+    wanted.set('echo:camera', { p: ECHO_PARTICIPANT, source: 'camera', isMe: false, echo: true });
+  }
   for (const [key, t] of app.tiles) if (!wanted.has(key)) { t.video.srcObject = null; t.el.remove(); app.tiles.delete(key); }
   const grid = $('#grid');
   let order = 0;
-  // Screens first, then me, then others in join order.
-  const keys = [...wanted.keys()].sort((a, b) => (b.endsWith(':screen') - a.endsWith(':screen')) || ((wanted.get(b).isMe) - (wanted.get(a).isMe)));
+  // Screens first, then me, then my echo, then others in join order.
+  const rank = (k) => (k.endsWith(':screen') ? 4 : 0) + (wanted.get(k).isMe ? 2 : 0) + (wanted.get(k).echo ? 1 : 0);
+  const keys = [...wanted.keys()].sort((a, b) => rank(b) - rank(a));
+  const bigKey = keys.find((k) => k.endsWith(':screen')); // the first screen share is the large tile
   for (const key of keys) {
     const w = wanted.get(key);
     let t = app.tiles.get(key);
     if (!t) { t = makeTile(key, w); app.tiles.set(key, t); }
     updateTile(t, w);
+    t.el.classList.toggle('big', key === bigKey);
     t.el.style.order = String(order++);
     if (t.el.parentNode !== grid) grid.appendChild(t.el);
   }
-  const n = app.tiles.size;
-  const cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-  grid.style.setProperty('--cols', String(cols));
+  layoutGrid();
   const strip = $('#audience-strip');
   const audience = present.filter((p) => stageLike && ['audience', 'viewer'].includes(p.role));
   strip.hidden = !stageLike;
@@ -404,10 +436,83 @@ function renderNow() {
   renderControls();
 }
 
+const ECHO_PARTICIPANT = { id: 'echo', identity: 'echo', name: 'Echo test', role: 'participant', status: 'connected', media: { audio: true, video: true } };
+
+// ---- grid layout ----------------------------------------------------------------------------
+// Tiles are 16:9. For n tiles the layout tries every column count and keeps the one that
+// gives the largest tiles in the grid's box (2 people side by side, 8 in a 3x3 or a 4x2
+// depending on the window, 16 in a 4x4...). A screen share is one larger tile spanning k x k
+// cells (k from 2 up to the column count); the other tiles flow beside and below it, and the
+// layout that covers the most area wins among those whose small tiles stay at least
+// MIN_SMALL_W wide. Recomputed when tiles come and go or the grid's box changes size.
+const GRID_GAP = 12;
+const TILE_ASPECT = 16 / 9;
+const MIN_TILE_W = 96;
+const MIN_SMALL_W = 180;
+
+function bestLayout(W, H, n, screens) {
+  const minSmall = Math.min(MIN_SMALL_W, Math.max(MIN_TILE_W, W / 5));
+  let best = null, widest = null;
+  for (let c = 1; c <= n + 3; c++) {
+    const spans = screens && n > 1 && c >= 2 ? [...new Set([2, c - 1, c])].filter((k) => k >= 2 && k <= c) : [1];
+    for (const k of spans) {
+      const small = n - (k > 1 ? 1 : 0);
+      // The k x k screen tile at the top left; small tiles fill the columns to its right, then below.
+      const rows = k > 1 ? k + Math.ceil(Math.max(0, small - (c - k) * k) / c) : Math.ceil(n / c);
+      const cw = (W - GRID_GAP * (c - 1)) / c;
+      const ch = (H - GRID_GAP * (rows - 1)) / rows;
+      const w = Math.floor(Math.min(cw, ch * TILE_ASPECT));
+      if (w <= 0) continue;
+      const h = Math.floor(w / TILE_ASPECT);
+      const bigW = k * w + (k - 1) * GRID_GAP;
+      const covered = k > 1 ? bigW * (bigW / TILE_ASPECT) + small * w * h : n * w * h;
+      const L = { cols: c, rows, w, h, k, covered };
+      if (!widest || w > widest.w) widest = L;
+      if (w >= minSmall && (!best || covered > best.covered + 1)) best = L;
+    }
+  }
+  return best || widest || { cols: 1, rows: n, w: MIN_TILE_W, h: Math.floor(MIN_TILE_W / TILE_ASPECT), k: 1 };
+}
+
+function layoutGrid() {
+  const grid = $('#grid');
+  const tiles = [...app.tiles.values()];
+  const n = tiles.length;
+  const W = grid.clientWidth, H = grid.clientHeight;
+  if (!n || !W || !H) return;
+  const screens = tiles.some((t) => t.el.classList.contains('big')) ? 1 : 0;
+  const key = `${n}/${screens}/${W}x${H}`;
+  if (key === app.layout) return;
+  app.layout = key;
+  const L = bestLayout(W, H, n, screens);
+  const w = Math.max(MIN_TILE_W, L.w), h = Math.max(Math.floor(MIN_TILE_W / TILE_ASPECT), L.h);
+  grid.style.setProperty('--cols', String(L.cols));
+  grid.style.setProperty('--tile-w', w + 'px');
+  grid.style.setProperty('--tile-h', h + 'px');
+  grid.style.setProperty('--span', String(L.k));
+  grid.dataset.cols = String(L.cols);
+  grid.dataset.tiles = String(n);
+  grid.classList.toggle('has-screen', screens > 0 && n > 1);
+}
+
+// ---- speaking -----------------------------------------------------------------------------------
+// sfu rooms: voxd's active speakers (measured on the audio it forwards); the loudest gets the
+// stronger ring. p2p rooms: each participant's own report (vox.js's local detector), as before.
+function speakingOf(p, isMe) {
+  const m = p.media || {};
+  if (isSfuRoom() || p.id === 'echo') {
+    const i = app.speakers.findIndex((s) => s.participant_id === p.id);
+    return { speaking: i >= 0, loudest: i === 0 };
+  }
+  const speaking = !!((isMe ? app.room.speaking : m.speaking) && m.audio && !m.self_mute && !m.server_mute);
+  return { speaking, loudest: false };
+}
+
 function makeTile(key, w) {
   const el = document.createElement('div');
-  el.className = 'tile' + (w.isMe ? ' local' : '') + (w.source === 'screen' ? ' screen' : '');
+  el.className = 'tile' + (w.isMe ? ' local' : '') + (w.source === 'screen' ? ' screen' : '') + (w.echo ? ' echo' : '');
   el.setAttribute('data-testid', `tile-${w.p.identity}${w.source === 'screen' ? '-screen' : ''}`);
+  el.dataset.participant = w.p.id;
   const video = document.createElement('video');
   video.autoplay = true;
   video.playsInline = true;
@@ -418,17 +523,23 @@ function makeTile(key, w) {
   label.className = 'label';
   const topright = document.createElement('div');
   topright.className = 'topright';
-  el.append(avatar, video, label, topright);
-  return { key, el, video, avatar, label, topright, labelHtml: '', chipsHtml: '' };
+  const quality = document.createElement('div');
+  quality.className = 'quality';
+  quality.setAttribute('data-testid', 'quality');
+  const note = document.createElement('div');
+  note.className = 'tile-note';
+  note.hidden = true;
+  el.append(avatar, video, label, topright, quality, note);
+  return { key, el, video, avatar, label, topright, quality, note, labelHtml: '', chipsHtml: '', qualityHtml: '' };
 }
 
-function updateTile(t, { p, source, isMe }) {
+function updateTile(t, { p, source, isMe, echo }) {
   const room = app.room;
   const media = p.media || {};
   let stream = null;
   if (isMe) stream = source === 'screen' ? room.localStreams.screen : room.localStreams.camera;
   else stream = (room.remoteStreams.get(p.id) || {})[source] || null;
-  const wantVideo = source === 'screen' ? !!media.screen_share : !!media.video;
+  const wantVideo = echo ? true : source === 'screen' ? !!media.screen_share : !!media.video;
   const hasVideo = !!stream && stream.getVideoTracks().some((tr) => tr.readyState === 'live');
   const showVideo = wantVideo && hasVideo;
   if (showVideo) {
@@ -439,31 +550,50 @@ function updateTile(t, { p, source, isMe }) {
   }
   t.video.classList.toggle('mirror', isMe && source === 'camera');
   t.avatar.hidden = showVideo;
-  t.avatar.textContent = initials(p.name || p.identity);
-  t.avatar.style.setProperty('--avatar', colorFor(p.identity));
-  const speaking = source === 'camera' && (isMe ? room.speaking : !!media.speaking) && media.audio && !media.self_mute && !media.server_mute;
-  t.el.classList.toggle('speaking', !!speaking);
+  t.avatar.textContent = echo ? 'ME' : initials(p.name || p.identity);
+  t.avatar.style.setProperty('--avatar', colorFor(echo ? (room.localParticipant || p).identity : p.identity));
+  const { speaking, loudest } = source === 'camera' ? speakingOf(p, isMe) : { speaking: false, loudest: false };
+  t.el.classList.toggle('speaking', speaking);
+  t.el.classList.toggle('loudest', loudest);
+  t.el.dataset.speaking = String(speaking);
+  t.el.dataset.loudest = String(loudest);
   t.el.dataset.video = String(showVideo);
-  const micOff = !media.audio || media.self_mute || media.server_mute;
-  const labelHtml = source === 'screen'
-    ? `${ICON.screen}<span>${esc(p.name || p.identity)}${isMe ? ' (you)' : ''} — screen</span>`
-    : `<span class="${micOff ? 'off' : ''}">${micOff ? ICON.micOff : ICON.mic}</span><span>${esc(p.name || p.identity)}${isMe ? ' (you)' : ''}</span>`;
+  // Connection quality (computed from getStats; see the quality section).
+  const q = qualityOf(echo ? 'echo' : isMe ? 'local' : p.id);
+  t.el.dataset.quality = q.quality;
+  const qHtml = qualityHtml(q);
+  if (qHtml !== t.qualityHtml) { t.quality.innerHTML = qHtml; t.qualityHtml = qHtml; }
+  t.quality.title = qualityTitle(q, isMe);
+  t.quality.dataset.quality = q.quality;
+  const micOff = !echo && (!media.audio || media.self_mute || media.server_mute);
+  const labelHtml = echo
+    ? `${ICON.echo}<span>Echo test (you)</span>`
+    : source === 'screen'
+      ? `${ICON.screen}<span>${esc(p.name || p.identity)}${isMe ? ' (you)' : ''} — screen</span>`
+      : `<span class="${micOff ? 'off' : ''}">${micOff ? ICON.micOff : ICON.mic}</span><span>${esc(p.name || p.identity)}${isMe ? ' (you)' : ''}</span>`;
   if (labelHtml !== t.labelHtml) { t.label.innerHTML = labelHtml; t.labelHtml = labelHtml; }
+  if (echo) {
+    const text = app.echo.state === 'starting' ? 'Starting the echo test…'
+      : app.echo.state === 'stopping' ? 'Stopping…'
+        : !showVideo ? 'Waiting for your echo from the server…' : '';
+    t.note.textContent = text;
+    t.note.hidden = !text;
+    t.el.dataset.echoState = app.echo.state;
+  }
   let chips = '';
-  if (source === 'camera') {
+  if (source === 'camera' && !echo) {
     if (media.hand_raised) chips += `<span class="chip hand" title="Hand raised">${ICON.hand}</span>`;
     if (media.server_mute) chips += `<span class="chip warn">Muted by host</span>`;
     if (p.status === 'reconnecting') chips += `<span class="chip warn">Reconnecting…</span>`;
     if (p.role === 'host' || p.role === 'co_host') chips += `<span class="chip">${ROLE_LABEL[p.role]}</span>`;
-    if (p.quality === 'poor' || p.quality === 'lost') chips += `<span class="chip warn">${p.quality} connection</span>`;
+    if (q.quality === 'poor' || q.quality === 'lost') chips += `<span class="chip warn">${q.quality === 'lost' ? 'Connection lost' : 'Poor connection'}</span>`;
   }
   if (chips !== t.chipsHtml) { t.topright.innerHTML = chips; t.chipsHtml = chips; }
 }
 
 function stateIcons(p, isMe) {
   const m = p.media || {};
-  const room = app.room;
-  const speaking = (isMe ? room.speaking : m.speaking) && m.audio && !m.self_mute && !m.server_mute;
+  const { speaking } = speakingOf(p, isMe);
   let h = '';
   if (m.hand_raised) h += `<span class="hand" title="Hand raised">${ICON.hand}</span>`;
   if (m.screen_share) h += `<span class="on" title="Sharing screen">${ICON.screen}</span>`;
@@ -622,6 +752,247 @@ function renderControls() {
   setCtl($('#deafen-button'), { icon: deaf ? ICON.headphonesOff : ICON.headphones, cls: deaf ? 'off' : '', title: deaf ? 'Undeafen' : 'Deafen (mute everyone for me)', pressed: deaf });
   setCtl($('#leave-button'), { icon: ICON.leave, title: 'Leave call' });
   setCtl($('#people-button'), { icon: ICON.people, cls: app.sidebarOpen ? 'active' : '', title: 'People' });
+  // The echo test needs voxd's media plane: sfu rooms only.
+  const echo = app.echo.state;
+  const eb = $('#echo-button');
+  eb.hidden = !isSfuRoom();
+  const ebText = echo === 'on' ? 'Stop the echo test' : echo === 'starting' ? 'Starting the echo test…' : echo === 'stopping' ? 'Stopping…' : 'Test my mic and camera';
+  if (eb.textContent !== ebText) eb.textContent = ebText;
+  eb.disabled = echo === 'starting' || echo === 'stopping';
+  eb.classList.toggle('active', echo === 'on');
+  eb.setAttribute('aria-pressed', String(echo === 'on'));
+  eb.dataset.state = echo;
+  const es = $('#echo-status');
+  if (es.textContent !== app.echo.error) es.textContent = app.echo.error;
+  es.hidden = !app.echo.error;
+}
+
+// ---- connection quality ---------------------------------------------------------------------
+// Computed in the page, once a second, from RTCPeerConnection.getStats():
+//   - a remote participant: the inbound-rtp streams received from them (sfu rooms: on the
+//     subscriber connection, told apart by track; p2p rooms: on the connection to them).
+//     loss   = packetsLost delta / (packetsLost + packetsReceived) deltas over the last 5 s
+//     jitter = mean over the last 5 s of the inbound-rtp jitter (their audio's when they send
+//              audio, else their video's)
+//     rtt    = currentRoundTripTime of the connection's selected candidate pair (in sfu rooms
+//              the path between this page and voxd)
+//   - yourself: what voxd reports back about what you send (remote-inbound-rtp on the publisher
+//     connection: packetsLost against your packetsSent, jitter, roundTripTime), else the
+//     candidate pair's rtt.
+//   - the echo test's tile: the echo's inbound streams, like a remote participant.
+// Grades (QUALITY below):
+//   excellent  loss < 2 %  and rtt < 150 ms and jitter < 30 ms
+//   good       loss < 5 %  and rtt < 300 ms and jitter < 75 ms
+//   poor       anything worse
+//   lost       no packet for 5 s while they should be sending (camera on, or microphone on and
+//              neither muted by a host nor by themselves), or the connection carrying their
+//              media failed or disconnected, or their signaling is reconnecting.
+const QUALITY = {
+  everyMs: 1000,
+  windowMs: 5000,
+  lostMs: 5000,
+  excellent: { loss: 0.02, rtt: 0.150, jitter: 0.030 },
+  good: { loss: 0.05, rtt: 0.300, jitter: 0.075 },
+};
+const DOWN_STATES = new Set(['failed', 'disconnected', 'closed']);
+
+function gradeQuality(loss, rtt, jitter) {
+  const { excellent: e, good: g } = QUALITY;
+  if (loss < e.loss && rtt < e.rtt && jitter < e.jitter) return 'excellent';
+  if (loss < g.loss && rtt < g.rtt && jitter < g.jitter) return 'good';
+  return 'poor';
+}
+
+function startQuality() {
+  stopQuality();
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try { await sampleQuality(); } catch (e) { console.warn('quality', e); } finally { busy = false; }
+  };
+  app.qualityTimer = setInterval(tick, QUALITY.everyMs);
+  tick();
+}
+function stopQuality() {
+  clearInterval(app.qualityTimer);
+  app.qualityTimer = null;
+  app.quality.clear();
+}
+
+// The selected candidate pair's rtt (seconds), or null.
+function pairRtt(stats) {
+  let selected = null, rtt = null;
+  stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) selected = s.selectedCandidatePairId; });
+  stats.forEach((s) => {
+    if (s.type !== 'candidate-pair' || typeof s.currentRoundTripTime !== 'number') return;
+    if (selected ? s.id === selected : s.nominated && s.state === 'succeeded') rtt = Math.max(rtt ?? 0, s.currentRoundTripTime);
+  });
+  return rtt;
+}
+
+const emptyAgg = () => ({ recv: 0, lost: 0, audio: false, ajit: 0, vjit: 0 });
+
+// Sums the inbound-rtp of pc per sending participant into per (owner fixed in p2p rooms).
+async function readInbound(pc, fixedOwner, per) {
+  const stats = await pc.getStats();
+  const midOwner = new Map();
+  if (!fixedOwner) {
+    for (const tr of pc.getTransceivers()) {
+      const o = tr.receiver && tr.receiver.track && app.trackOwner.get(tr.receiver.track.id);
+      if (o && tr.mid != null) midOwner.set(tr.mid, o);
+    }
+  }
+  stats.forEach((s) => {
+    if (s.type !== 'inbound-rtp') return;
+    const owner = fixedOwner || app.trackOwner.get(s.trackIdentifier) || midOwner.get(s.mid);
+    if (!owner) return;
+    let e = per.get(owner);
+    if (!e) { e = emptyAgg(); per.set(owner, e); }
+    e.recv += s.packetsReceived || 0;
+    e.lost += Math.max(0, s.packetsLost || 0);
+    if (s.kind === 'audio') { e.audio = true; e.ajit = Math.max(e.ajit, s.jitter || 0); } else e.vjit = Math.max(e.vjit, s.jitter || 0);
+  });
+  return { rtt: pairRtt(stats), state: pc.connectionState };
+}
+
+// Our own sending: packets sent, what voxd (or the peers) report lost, their jitter and rtt.
+async function readOutbound(pc, agg) {
+  const stats = await pc.getStats();
+  let rrtt = null;
+  stats.forEach((s) => {
+    if (s.type === 'outbound-rtp') agg.recv += s.packetsSent || 0;
+    if (s.type === 'remote-inbound-rtp') {
+      agg.lost += Math.max(0, s.packetsLost || 0);
+      if (s.kind === 'audio') { agg.audio = true; agg.ajit = Math.max(agg.ajit, s.jitter || 0); } else agg.vjit = Math.max(agg.vjit, s.jitter || 0);
+      if (typeof s.roundTripTime === 'number') rrtt = Math.max(rrtt ?? 0, s.roundTripTime);
+    }
+  });
+  return { rtt: pairRtt(stats) ?? rrtt, state: pc.connectionState };
+}
+
+// Whether p's media should be reaching us now.
+function expectsMedia(p) {
+  const room = app.room;
+  const m = p.media || {};
+  const audio = m.audio && !m.self_mute && !m.server_mute && !room.deafened;
+  return !!(audio || m.video || m.screen_share);
+}
+
+function updateQuality(id, agg, link, expected, down, now) {
+  let r = app.quality.get(id);
+  if (!r) { r = { samples: [], lastRecv: -1, lastGrowAt: now, expectSince: null }; app.quality.set(id, r); }
+  if (agg.recv < r.lastRecv) { r.samples = []; r.lastGrowAt = now; } // streams were replaced: counters start over
+  if (agg.recv > r.lastRecv) { if (r.lastRecv >= 0) r.lastGrowAt = now; r.lastRecv = agg.recv; }
+  if (r.lastRecv < 0) r.lastRecv = agg.recv;
+  if (expected) { if (r.expectSince == null) r.expectSince = now; } else r.expectSince = null;
+  const jit = agg.audio ? agg.ajit : agg.vjit;
+  r.samples.push({ t: now, recv: agg.recv, lost: agg.lost, jit });
+  while (r.samples.length > 2 && now - r.samples[1].t >= QUALITY.windowMs) r.samples.shift();
+  const first = r.samples[0];
+  const dRecv = Math.max(0, agg.recv - first.recv), dLost = Math.max(0, agg.lost - first.lost);
+  r.loss = dRecv + dLost > 0 ? dLost / (dRecv + dLost) : 0;
+  r.jitter = r.samples.reduce((a, s) => a + s.jit, 0) / r.samples.length;
+  r.rtt = link && typeof link.rtt === 'number' ? link.rtt : null;
+  const quietMs = expected ? now - Math.max(r.lastGrowAt, r.expectSince) : 0;
+  r.quietMs = quietMs;
+  const before = r.quality;
+  if (down || (link && DOWN_STATES.has(link.state))) r.quality = 'lost';
+  else if (expected && quietMs >= QUALITY.lostMs) r.quality = 'lost';
+  else r.quality = gradeQuality(r.loss, r.rtt || 0, r.jitter);
+  r.measured = true;
+  return before !== r.quality;
+}
+
+async function sampleQuality() {
+  const room = app.room;
+  if (!room || room.status !== 'joined' || !room.localParticipant) return;
+  const now = performance.now();
+  const per = new Map();
+  const links = new Map(); // participant id -> link carrying their media
+  const pcs = room.peerConnections;
+  let selfAgg = emptyAgg(), selfLink = null;
+  if (isSfuRoom()) {
+    const sub = pcs.get('subscriber'), pub = pcs.get('publisher');
+    const subLink = sub ? await readInbound(sub, null, per) : null;
+    for (const p of [...room.participants.values(), ECHO_PARTICIPANT]) links.set(p.id, subLink);
+    selfLink = pub ? await readOutbound(pub, selfAgg) : subLink;
+  } else {
+    let worst = null;
+    for (const [id, pc] of pcs) {
+      const link = await readInbound(pc, id, per);
+      links.set(id, link);
+      const out = await readOutbound(pc, selfAgg);
+      if (!worst || (out.rtt ?? 0) > (worst.rtt ?? 0) || DOWN_STATES.has(out.state)) worst = out;
+    }
+    selfLink = worst;
+  }
+  if (app.room !== room) return;
+  let changed = false;
+  for (const p of room.participants.values()) {
+    if (!PRESENT.has(p.status)) continue;
+    changed = updateQuality(p.id, per.get(p.id) || emptyAgg(), links.get(p.id), expectsMedia(p), p.status === 'reconnecting', now) || changed;
+  }
+  if (app.echo.state !== 'off') {
+    const local = room.localTracks;
+    const expected = app.echo.state === 'on' && !!(local.microphone || local.camera);
+    changed = updateQuality('echo', per.get('echo') || emptyAgg(), links.get('echo'), expected, false, now) || changed;
+  } else app.quality.delete('echo');
+  const local = room.localTracks;
+  changed = updateQuality('local', selfAgg, selfLink, !!(local.camera || local.microphone || local.screen), room.connectionState !== 'connected', now) || changed;
+  for (const id of [...app.quality.keys()]) if (id !== 'local' && id !== 'echo' && !room.participants.has(id)) app.quality.delete(id);
+  // Titles show the figures: refresh the tiles every tick, whether or not a grade changed.
+  if (changed || app.tiles.size) render();
+}
+
+function qualityOf(id) {
+  const r = app.quality.get(id);
+  return r && r.measured ? r : { quality: 'excellent', measured: false };
+}
+
+function qualityHtml(q) {
+  return `<span class="bars q-${q.quality}" aria-hidden="true"><i></i><i></i><i></i></span>`;
+}
+
+function qualityTitle(q, isMe) {
+  const label = { excellent: 'Excellent', good: 'Good', poor: 'Poor', lost: 'Lost' }[q.quality];
+  if (!q.measured) return `Connection: measuring…`;
+  const ms = (s) => (s == null ? '—' : Math.round(s * 1000) + ' ms');
+  const parts = [`loss ${(q.loss * 100).toFixed(1)} %`, `rtt ${ms(q.rtt)}`, `jitter ${ms(q.jitter)}`];
+  if (q.quality === 'lost' && q.quietMs >= QUALITY.lostMs) parts.push(`nothing ${isMe ? 'sent' : 'received'} for ${Math.round(q.quietMs / 1000)} s`);
+  return `${isMe ? 'Your connection' : 'Connection'}: ${label} (${parts.join(', ')})`;
+}
+
+// ---- echo test ----------------------------------------------------------------------------------
+// "Test my mic and camera": echo_start asks voxd to send this participant's own audio and video
+// back, as the tracks of the pseudo participant "echo" (trackAdded with participantId "echo");
+// echo_stop ends it. An error answer (a server without echo, a room without media) shows its
+// text under the top bar.
+async function toggleEcho() {
+  const room = app.room;
+  if (!room || app.echo.state === 'starting' || app.echo.state === 'stopping') return;
+  if (app.echo.state === 'on') {
+    app.echo = { state: 'stopping', error: '' };
+    render();
+    try { await room.request('echo_stop'); } catch (e) {
+      if (e.code !== 'not_connected') app.echo.error = `Echo test: ${e.message || e.code}`;
+    }
+    if (app.room === room) { app.echo.state = 'off'; app.quality.delete('echo'); }
+    render();
+    return;
+  }
+  app.echo = { state: 'starting', error: '' };
+  render();
+  try {
+    await room.request('echo_start');
+    if (app.room !== room || app.echo.state !== 'starting') return;
+    app.echo.state = 'on';
+    toast('Echo test: you should now see and hear yourself as others do', 'success');
+  } catch (e) {
+    if (app.room !== room) return;
+    app.echo = { state: 'off', error: `The echo test is not available: ${e.message || e.code}${e.code && e.message ? ` (${e.code})` : ''}` };
+  }
+  render();
 }
 
 // ---- control handlers ----------------------------------------------------------------------------
@@ -655,6 +1026,9 @@ function initControls() {
   $('#deafen-button').addEventListener('click', (e) => guarded(e.currentTarget, () => app.room.setDeafened(!app.room.deafened), 'Deafen'));
   $('#leave-button').addEventListener('click', (e) => guarded(e.currentTarget, async () => { app.ending = 'left'; await app.room.leave(); end('left'); }, 'Leave'));
   $('#people-button').addEventListener('click', () => { app.sidebarOpen = !app.sidebarOpen; render(); });
+  $('#echo-button').addEventListener('click', () => toggleEcho());
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => layoutGrid()).observe($('#grid'));
+  else window.addEventListener('resize', () => layoutGrid());
   $('#close-sidebar').addEventListener('click', () => { app.sidebarOpen = false; render(); });
   $('#copy-link').addEventListener('click', async () => {
     const info = app.room?.room || {};
