@@ -73,7 +73,12 @@ async function main() {
 
     const t0 = performance.now();
     const ids = [...Array(N).keys()];
-    const tokens = ids.map((i) => mintLocal(org, { sub: `p${i}`, room: room.id }));
+    // The hand raisers are moderators: since issue 7 an audience member's own changes go to
+    // the people running the stage, not to the whole audience, so a moderator's change is
+    // the one that reaches all 1,000 sockets.
+    const senders = new Set(Array.from({ length: ROUNDS }, (_, r) => (r * 37) % N));
+    const tokens = ids.map((i) => mintLocal(org, { sub: `p${i}`, room: room.id,
+      ...(senders.has(i) ? { grants: { role: 'moderator' } } : {}) }));
     await inBatches(ids, 100, async (i) => { socks[i] = await connect(vox, tokens[i], i); });
     const tConnected = performance.now();
     for (const s of socks) {

@@ -36,6 +36,11 @@ const char *role_name(role r)
     return (unsigned)r < ROLE_COUNT ? role_names[r] : "unknown";
 }
 
+bool role_is_audience(role r)
+{
+    return r == ROLE_AUDIENCE || r == ROLE_VIEWER;
+}
+
 int role_rank(role r)
 {
     return (unsigned)r < ROLE_COUNT ? role_ranks[r] : 0;

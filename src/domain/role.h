@@ -31,6 +31,11 @@ const char *role_name(role r);
 // speaker 2, viewer and audience 1; 0 for an unknown role.
 int role_rank(role r);
 
+// Audience roles (stage audience, viewer): in a large room their comings, goings and changes
+// are told to the people running it and to themselves, not to the rest of the audience, so a
+// room of n listeners costs O(n) messages instead of O(n^2) (docs/PROTOCOL.md, "Audiences").
+bool role_is_audience(role r);
+
 // True when actor ranks strictly above target; equals never act on each other, so two
 // moderators cannot mute one another and nobody can act on the host.
 bool role_outranks(role actor, role target);

@@ -526,12 +526,22 @@ char *hub_room_state(struct hub *r, struct hub_conn *c, const char *type, const 
     jsonw_arr(&w);
     struct participant_filter f = {
         .session_id = self->session_id, .status = PARTICIPANTS_PRESENT, .limit = 1000};
+    // An audience member is shown the people running the room, not the rest of the audience
+    // (a count instead), so n listeners joining cost O(n), not O(n^2).
+    bool audience = role_is_audience(participants_role(self));
+    int64_t listeners = 0;
     if (st->participants->list(st, c->who.org_id, &f, &v, &n) == 0)
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].id, self->id) != 0 && !hub_is_hidden(r, v[i].room_id, v[i].id))
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(v[i].id, self->id) == 0 || hub_is_hidden(r, v[i].room_id, v[i].id))
+                continue;
+            bool a = role_is_audience(participants_role(&v[i]));
+            listeners += a;
+            if (!audience || !a)
                 participants_write(&w, &v[i]);
+        }
     participant_recs_free(v, n);
     jsonw_arr_end(&w);
+    jsonw_kint(&w, "audience_count", listeners + audience);
     hub_media_write_tracks(r, self->room_id, &w);
     // Hosts and co-hosts also see who is already waiting to be admitted.
     if (participant_runs_waiting_room(participants_role(self))) {
@@ -805,9 +815,30 @@ void hub_ws_closed(void *user, void *conn)
     free(c);
 }
 
+// Once a second, a room whose audience grew or shrank hears its new size (audience members
+// do not hear of each other one by one).
+static void audience_counts(struct hub *r)
+{
+    for (size_t i = 0; i < ROOM_BUCKETS; i++)
+        for (struct room_slot *s = r->rooms[i]; s; s = s->next) {
+            int64_t n = 0;
+            for (struct hub_conn *c = s->head; c; c = c->room_next)
+                n += c->joined && !c->closing && role_is_audience(c->role) && !c->who.grants.hidden;
+            if (n == s->audience_sent)
+                continue;
+            s->audience_sent = n;
+            char msg[64];
+            snprintf(msg, sizeof msg, "{\"type\":\"audience_count\",\"count\":%lld}", (long long)n);
+            for (struct hub_conn *c = s->head; c; c = c->room_next)
+                if (c->joined)
+                    hub_send_now(c, msg);
+        }
+}
+
 void hub_tick(struct hub *r, int64_t now_ms)
 {
     store *st = r->a->st;
+    audience_counts(r);
     for (struct hub_conn *c = r->all; c; c = c->all_next) {
         if (c->closing)
             continue;

@@ -64,6 +64,18 @@ static void broadcast(struct hub *r, const char *room_id, const char *except, co
             hub_send_now(c, msg);
 }
 
+// broadcast() for a message about subject: an audience member's news goes to everyone who is
+// not audience, and to the subject itself.
+static void broadcast_about(struct hub *r, const char *room_id, const struct participant_rec *s,
+                            const char *except, const char *msg)
+{
+    bool quiet = role_is_audience(participants_role(s));
+    for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
+        if (c->joined && (!except || strcmp(c->participant_id, except) != 0) &&
+            (!quiet || !role_is_audience(c->role) || strcmp(c->participant_id, s->id) == 0))
+            hub_send_now(c, msg);
+}
+
 static char *participant_msg(const char *type, const struct participant_rec *p,
                              const char *extra_key, const char *extra_raw)
 {
@@ -107,9 +119,17 @@ static void fan_departure(struct hub *r, const struct noted *n)
     json_t *m = json_pack("{s:s, s:s, s:s}", "type", "participant_left", "participant_id",
                           n->participant_id, "reason", reason);
     char *text = json_dumps(m, JSON_COMPACT);
+    struct participant_rec who;
+    memset(&who, 0, sizeof who);
+    bool known = r->a->st->participants->get(r->a->st, n->org_id, n->participant_id, &who) == 0;
     // A denied guest was never announced, and a hidden one never shown: nothing to retract.
-    if (strcmp(suffix, "denied") != 0 && !hub_is_hidden(r, n->room_id, n->participant_id))
-        broadcast(r, n->room_id, n->participant_id, text);
+    if (strcmp(suffix, "denied") != 0 && !hub_is_hidden(r, n->room_id, n->participant_id)) {
+        if (known)
+            broadcast_about(r, n->room_id, &who, n->participant_id, text);
+        else
+            broadcast(r, n->room_id, n->participant_id, text);
+    }
+    participant_rec_fini(&who);
     free(text);
     json_decref(m);
     struct hub_conn *c = conn_of(r, n->room_id, n->participant_id);
@@ -162,7 +182,7 @@ static void fan_participant(struct hub *r, const struct noted *n)
         }
     } else if (strcmp(n->type, "participant.joined") == 0) {
         char *m = participant_msg("participant_joined", &p, NULL, NULL);
-        broadcast(r, n->room_id, n->participant_id, m);
+        broadcast_about(r, n->room_id, &p, n->participant_id, m);
         free(m);
     } else if (strcmp(n->type, "participant.waiting") == 0) {
         char *m = participant_msg("participant_waiting", &p, NULL, NULL);
@@ -184,7 +204,12 @@ static void fan_participant(struct hub *r, const struct noted *n)
         }
     } else {
         char *m = participant_msg("participant_updated", &p, "changes", changes);
-        broadcast(r, n->room_id, NULL, m);
+        // A role change is everyone's news: an audience member who becomes a speaker (or
+        // a speaker sent back) appears in (or leaves) every list.
+        if (strcmp(n->type, "participant.role_changed") == 0)
+            broadcast(r, n->room_id, NULL, m);
+        else
+            broadcast_about(r, n->room_id, &p, NULL, m);
         free(m);
         if (own && strcmp(n->type, "participant.role_changed") == 0) {
             char from[16], to[16];

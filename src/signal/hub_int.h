@@ -41,6 +41,7 @@ struct room_slot {
     struct room_slot *next;
     char room_id[37];
     struct hub_conn *head;
+    int64_t audience_sent; // the audience count last sent to the room
 };
 
 // A message held until the batch it depends on commits.

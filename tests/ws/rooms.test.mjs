@@ -240,9 +240,17 @@ test('stage: request, moderator approves, requester gets role_changed, others pa
   const rc2 = await alice.next('role_changed', (m) => m.to === 'audience');
   assert.equal(rc2.from, 'speaker');
   assert.equal(rc2.participant.media.audio, false, 'a demoted speaker publishes nothing');
-  const off = await bob.next('participant_updated', (m) => isP(alice.p.id)(m) && m.changes.includes('participant.audio_disabled'));
+  // Bob, in the audience, hears of the demotion (a role change is everyone's news) with the
+  // state it leaves; what happens to alice afterwards, as one of the audience, is told to the
+  // people running the stage (mod) and not to the rest of the audience (PROTOCOL.md,
+  // "Audiences").
+  const off = await bob.next('participant_updated', (m) => isP(alice.p.id)(m) && m.changes.includes('participant.role_changed') && m.participant.role === 'audience');
   assert.equal(off.participant.media.audio, false);
-  assert.equal(off.participant.role, 'audience');
+  await mod.next('participant_updated', (m) => isP(alice.p.id)(m) && m.changes.includes('participant.audio_disabled'));
+  await alice.ok('update_state', { hand_raised: true }, 'state_updated');
+  await mod.next('participant_updated', (m) => isP(alice.p.id)(m) && m.participant.media.hand_raised === true);
+  await bob.none((m) => m.type === 'participant_updated' && isP(alice.p.id)(m) && m.participant.media.hand_raised === true,
+    'an audience member\'s hand raise', 300);
 });
 
 test('set_role and move over the socket', async () => {

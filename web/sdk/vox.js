@@ -542,6 +542,10 @@ export class VoxRoom {
         this.quality.set(msg.participant_id, { quality: msg.quality, loss: msg.loss, rtt_ms: msg.rtt_ms, jitter_ms: msg.jitter_ms });
         this._emit('quality', msg.participant_id, msg.quality, msg);
         break;
+      case 'audience_count':
+        this.audienceCount = msg.count;
+        this._emit('audienceCount', msg.count);
+        break;
       case 'active_speakers':
         this.activeSpeakers = msg.speakers || [];
         this._emit('activeSpeakers', this.activeSpeakers);
@@ -614,6 +618,8 @@ export class VoxRoom {
     this._startQualityMonitor();
     if (this.localTracks.microphone) this._startSpeakingDetector(this.localTracks.microphone);
     this.tracks = new Map((msg.tracks || []).map((t) => [t.id, t]));
+    /** How many audience members (stage audience, viewers) are present; they are not listed to each other. */
+    this.audienceCount = msg.audience_count || 0;
     if (this._isSfu()) this._sfuStart();
   }
 
