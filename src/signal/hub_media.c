@@ -17,15 +17,14 @@
 #include "core/map.h"
 #include "core/mem.h"
 #include "domain/participant.h"
+#include "media/speaking.h"
 #include "rtc/dtls.h"
 #include "rtc/sdp.h"
 #include "sfu/sfu.h"
 #include "signal/hub_int.h"
 #include "store/rooms.h"
 
-#define SPEAKING_LEVEL   50 // -dBov: at least this loud counts as speech
-#define SILENT_INTERVALS 3  // level reports (200 ms each) of quiet before speaking stops
-#define AUDIO_LEVEL_URI  "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+#define AUDIO_LEVEL_URI "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 
 struct mtrack {
     struct mtrack *next; // the room's tracks
@@ -40,10 +39,7 @@ struct mtrack {
     bool withheld;
     bool echo; // an echo of src_track, for its own publisher only
     char src_track[SFU_ID_MAX];
-    // Speaking (audio).
-    bool speaking;
-    int quiet;
-    uint8_t level;
+    struct speaking speaking; // audio
 };
 
 struct mroom {
@@ -1118,12 +1114,7 @@ static void on_levels(void *user, const char *room_id, const struct sfu_level *l
         struct mtrack *t = track_anywhere(r->media, room_id, lv[i].track_id);
         if (!t)
             continue;
-        t->level = lv[i].level;
-        bool loud = lv[i].level <= SPEAKING_LEVEL && !t->withheld;
-        t->quiet = loud ? 0 : t->quiet + 1;
-        bool speaking = loud || (t->speaking && t->quiet < SILENT_INTERVALS);
-        changed |= speaking != t->speaking;
-        t->speaking = speaking;
+        changed |= speaking_update(&t->speaking, lv[i].level, t->withheld);
     }
     if (!changed)
         return;
@@ -1135,11 +1126,11 @@ static void on_levels(void *user, const char *room_id, const struct sfu_level *l
     struct mroom *room = room_of(r->media, room_id, false);
     for (int lvl = 0; lvl <= 127 && room; lvl++) // loudest first
         for (struct mtrack *t = room->tracks; t; t = t->next)
-            if (t->speaking && t->level == lvl && !t->conn->who.grants.hidden) {
+            if (t->speaking.on && t->speaking.level == lvl && !t->conn->who.grants.hidden) {
                 jsonw_obj(&w);
                 jsonw_kstr(&w, "participant_id", t->owner);
                 jsonw_kstr(&w, "track_id", t->id);
-                jsonw_kint(&w, "level", t->level);
+                jsonw_kint(&w, "level", t->speaking.level);
                 jsonw_obj_end(&w);
             }
     jsonw_arr_end(&w);
