@@ -4,7 +4,8 @@
 // each connects, joins, changes its state now and then, and after a random lifetime leaves
 // (a clean close, a leave message or a dropped TCP connection) and is replaced. /healthz is
 // probed every second; a probe without an answer in 2 s is a wedge. voxd's RSS is sampled
-// every 10 s; growth is measured from the end of the warm-up (SOAK_WARMUP, 120 s) to the end.
+// every 10 s; growth is measured from the end of the warm-up (SOAK_WARMUP, 240 s: two whole
+// generations of clients have come and gone by then) to the end.
 // A wedge is a probe not answered within 10 s (the defect this hunts: a voxd that never
 // answers again); probes slower than 1 s are counted and reported too, with the slowest.
 // voxd's store cache (SQLite's page caches, bounded by configuration at 2 x 16 MB) fills as
@@ -20,7 +21,7 @@ import { mintLocal, rtcUrl } from '../ws/client.mjs';
 import { chaosTraffic, probe, seeded } from '../chaos/traffic.mjs';
 
 const SECONDS = Number(process.env.SOAK_SECONDS || 600);
-const WARMUP = Number(process.env.SOAK_WARMUP || 120);
+const WARMUP = Number(process.env.SOAK_WARMUP || 240);
 const CLIENTS = Number(process.env.SOAK_CLIENTS || 1000);
 const ROOMS = Number(process.env.SOAK_ROOMS || 10);
 const SEED = Number(process.env.SOAK_SEED || Date.now() % 2147483647);
