@@ -14,12 +14,13 @@
 // What a member or parameter holds; each maps to one JSON schema (openapi_schemas_type()).
 enum openapi_type {
     OPENAPI_STRING,
-    OPENAPI_UUID,  // string, format uuid
-    OPENAPI_TIME,  // string, format date-time (RFC 3339 UTC with milliseconds)
-    OPENAPI_DATE,  // string, format date (YYYY-MM-DD)
-    OPENAPI_EMAIL, // string, format email
-    OPENAPI_INT,   // integer, format int32
-    OPENAPI_INT64, // integer, format int64
+    OPENAPI_UUID,   // string, format uuid
+    OPENAPI_TIME,   // string, format date-time (RFC 3339 UTC with milliseconds)
+    OPENAPI_DATE,   // string, format date (YYYY-MM-DD)
+    OPENAPI_EMAIL,  // string, format email
+    OPENAPI_INT,    // integer, format int32
+    OPENAPI_INT64,  // integer, format int64
+    OPENAPI_NUMBER, // number, format double
     OPENAPI_BOOL,
     OPENAPI_OBJECT, // any JSON object (metadata and the like)
     OPENAPI_ANY,    // any JSON value
@@ -42,6 +43,7 @@ enum openapi_enum {
     OPENAPI_ENUM_PERMISSION,
     OPENAPI_ENUM_PARTICIPANT_KIND,
     OPENAPI_ENUM_SIGNAL_KIND,
+    OPENAPI_ENUM_QUALITY, // a participant's network quality score
 };
 
 #define OPENAPI_NULLABLE 1u // the member may be null
@@ -63,6 +65,7 @@ struct openapi_schema {
     size_t nbase;
     const struct openapi_prop *props;
     size_t nprops;
+    unsigned flags; // OPENAPI_NULLABLE: every member holding one may be null
 };
 
 // One query parameter a handler reads (through api_page, api_query_*, or http_query).

@@ -79,6 +79,8 @@ static void add_body_enum(json_t *arr, enum http_method m, const char *pattern, 
 static json_t *enum_values(enum openapi_enum e)
 {
     static const char *const signal_kinds[] = {"offer", "answer", "candidate", "message"};
+    // The media plane's scores (src/signal/hub_media.c), best first; domain/ has no table yet.
+    static const char *const qualities[] = {"excellent", "good", "poor", "lost"};
     json_t *a = json_array();
     switch (e) {
     case OPENAPI_ENUM_NONE:
@@ -118,6 +120,10 @@ static json_t *enum_values(enum openapi_enum e)
         for (size_t i = 0; i < N(signal_kinds); i++)
             json_array_append_new(a, json_string(signal_kinds[i]));
         break;
+    case OPENAPI_ENUM_QUALITY:
+        for (size_t i = 0; i < N(qualities); i++)
+            json_array_append_new(a, json_string(qualities[i]));
+        break;
     }
     return a;
 }
@@ -125,8 +131,9 @@ static json_t *enum_values(enum openapi_enum e)
 json_t *openapi_schemas_type(enum openapi_type type, const char *ref, enum openapi_enum values)
 {
     static const char *const formats[] = {
-        [OPENAPI_UUID] = "uuid",   [OPENAPI_TIME] = "date-time", [OPENAPI_DATE] = "date",
-        [OPENAPI_EMAIL] = "email", [OPENAPI_INT] = "int32",      [OPENAPI_INT64] = "int64",
+        [OPENAPI_UUID] = "uuid",     [OPENAPI_TIME] = "date-time", [OPENAPI_DATE] = "date",
+        [OPENAPI_EMAIL] = "email",   [OPENAPI_INT] = "int32",      [OPENAPI_INT64] = "int64",
+        [OPENAPI_NUMBER] = "double",
     };
     char path[128];
     snprintf(path, sizeof path, "#/components/schemas/%s", ref ? ref : "");
@@ -134,6 +141,8 @@ json_t *openapi_schemas_type(enum openapi_type type, const char *ref, enum opena
     case OPENAPI_INT:
     case OPENAPI_INT64:
         return json_pack("{s:s, s:s}", "type", "integer", "format", formats[type]);
+    case OPENAPI_NUMBER:
+        return json_pack("{s:s, s:s}", "type", "number", "format", formats[type]);
     case OPENAPI_BOOL:
         return json_pack("{s:s}", "type", "boolean");
     case OPENAPI_OBJECT:
@@ -282,6 +291,8 @@ static const struct openapi_prop session[] = {
     {"room_id", OPENAPI_UUID, 0, NULL, 0, NULL},
     {"state", OPENAPI_STRING, 0, NULL, OPENAPI_ENUM_SESSION_STATE, NULL},
     {"duration_ms", OPENAPI_INT64, 0, NULL, 0, "runs while the session is live"},
+    {"speaking_ms", OPENAPI_INT64, 0, NULL, 0,
+     "milliseconds spent speaking: the sum of its participants' speaking_ms"},
     {"peak_participants", OPENAPI_INT, 0, NULL, 0, NULL},
     {"participant_count", OPENAPI_INT, 0, NULL, 0, "present participants now"},
     {"scheduled_at", OPENAPI_TIME, NULLABLE, NULL, 0, NULL},
@@ -312,6 +323,16 @@ static const struct openapi_prop media[] = {
     {"volume", OPENAPI_INT, 0, NULL, 0, "percent"},
 };
 
+// The media plane's latest measurement of a participant's connections (from RTCP).
+static const struct openapi_prop network[] = {
+    {"quality", OPENAPI_STRING, 0, NULL, OPENAPI_ENUM_QUALITY, "the score the numbers below earn"},
+    {"rtt_ms", OPENAPI_NUMBER, 0, NULL, 0, "round-trip time, milliseconds"},
+    {"jitter_ms", OPENAPI_NUMBER, 0, NULL, 0, "interarrival jitter, milliseconds"},
+    {"loss", OPENAPI_NUMBER, 0, NULL, 0, "fraction of packets lost, 0 to 1"},
+    {"bitrate_kbps", OPENAPI_NUMBER, 0, NULL, 0, "sent plus received, kilobits per second"},
+    {"measured_at", OPENAPI_TIME, 0, NULL, 0, "when the numbers were measured"},
+};
+
 // The members a participant and a stage member share.
 static const struct openapi_prop member[] = {
     {"id", OPENAPI_UUID, 0, NULL, 0, NULL},
@@ -337,6 +358,9 @@ static const struct openapi_prop participant[] = {
     {"status", OPENAPI_STRING, 0, NULL, OPENAPI_ENUM_PARTICIPANT_STATUS, NULL},
     {"permissions", OPENAPI_ENUMS, 0, NULL, OPENAPI_ENUM_PERMISSION, NULL},
     {"media", OPENAPI_REF, 0, "ParticipantMedia", 0, NULL},
+    {"speaking_ms", OPENAPI_INT64, 0, NULL, 0,
+     "milliseconds spent speaking in this session (the server's speaking detection)"},
+    {"network", OPENAPI_REF, 0, "ParticipantNetwork", 0, "null until the media plane measures it"},
     {"recording_consent", OPENAPI_BOOL, 0, NULL, 0, NULL},
     {"email", OPENAPI_EMAIL, NULLABLE, NULL, 0, NULL},
     {"device", OPENAPI_STRING, NULLABLE, NULL, 0, NULL},
@@ -491,8 +515,9 @@ static const struct openapi_prop day[] = {
     {"peak_participants", OPENAPI_INT64, 0, NULL, 0, NULL},
 };
 
-#define ONLY(p)       NULL, 0, p, N(p)
-#define WITH(base, p) base, N(base), p, N(p)
+#define ONLY(p)         NULL, 0, p, N(p), 0
+#define WITH(base, p)   base, N(base), p, N(p), 0
+#define ONLY_OR_NULL(p) NULL, 0, p, N(p), NULLABLE
 
 static const struct openapi_schema schemas[] = {
     {"Health", "Liveness or readiness", ONLY(health)},
@@ -515,6 +540,8 @@ static const struct openapi_schema schemas[] = {
     {"Session", NULL, ONLY(session)},
     {"SessionList", NULL, ONLY(session_list)},
     {"ParticipantMedia", NULL, ONLY(media)},
+    {"ParticipantNetwork", "A participant's network, or null when never measured",
+     ONLY_OR_NULL(network)},
     {"Participant", NULL, ONLY(participant)},
     {"ParticipantList", NULL, ONLY(participant_list)},
     {"StageMember", "A participant's stage role", WITH(member, member_role)},
@@ -558,6 +585,8 @@ static json_t *object_schema(const struct openapi_schema *s)
         json_pack("{s:s, s:o, s:o}", "type", "object", "required", req, "properties", props);
     if (s->description)
         json_object_set_new(o, "description", json_string(s->description));
+    if (s->flags & OPENAPI_NULLABLE) // OpenAPI 3.0 ignores nullable beside a $ref, so here
+        json_object_set_new(o, "nullable", json_true());
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include "api/participants_int.h"
 #include "core/jsonw.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,6 +121,31 @@ static void write_media(jsonw *w, const struct participant_media *m)
     jsonw_obj_end(w);
 }
 
+// A JSON number: %.15g gives back the decimal a measurement was computed as (0.1, not
+// 0.10000000000000001), and the store holds no NaN or infinity.
+static void write_number(jsonw *w, const char *key, double v)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%.15g", isfinite(v) ? v : 0.0);
+    jsonw_kraw(w, key, num, "0");
+}
+
+static void write_net(jsonw *w, const struct participant_net *n)
+{
+    if (!n->has) {
+        jsonw_null(w);
+        return;
+    }
+    jsonw_obj(w);
+    jsonw_kstr(w, "quality", n->quality);
+    write_number(w, "rtt_ms", n->rtt_ms);
+    write_number(w, "jitter_ms", n->jitter_ms);
+    write_number(w, "loss", n->loss);
+    write_number(w, "bitrate_kbps", n->bitrate_kbps);
+    jsonw_ktime(w, "measured_at", n->at);
+    jsonw_obj_end(w);
+}
+
 void participants_write(jsonw *w, const struct participant_rec *p)
 {
     jsonw_obj(w);
@@ -139,6 +165,9 @@ void participants_write(jsonw *w, const struct participant_rec *p)
     jsonw_arr_end(w);
     jsonw_key(w, "media");
     write_media(w, &p->media);
+    jsonw_kint(w, "speaking_ms", p->speaking_ms);
+    jsonw_key(w, "network");
+    write_net(w, &p->net);
     jsonw_kbool(w, "recording_consent", p->recording_consent);
     jsonw_kstr(w, "email", opt(p->email));
     jsonw_kstr(w, "device", opt(p->device));

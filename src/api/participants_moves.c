@@ -271,6 +271,8 @@ static void moved_copy(const struct participant_rec *src, const struct room_rec 
     participants_set_status(out, PARTICIPANT_CONNECTED);
     out->joined_at = out->last_seen = out->created_at = now;
     out->left_at = 0;
+    out->speaking_ms = 0; // as create stores them: the time and measurements stay with src
+    memset(&out->net, 0, sizeof out->net);
 }
 
 // Seats p in dest (its live or a new session), then records p leaving its room; in a tx.

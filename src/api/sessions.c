@@ -55,10 +55,10 @@ json_t *sessions_json(const struct session_rec *s, int64_t now_ms)
     int64_t duration = s->duration_ms;
     if (session_is_live(st) && s->started_at)
         duration = now_ms - s->started_at;
-    json_t *j =
-        json_pack("{s:s, s:s, s:s, s:I, s:i, s:i}", "id", s->id, "room_id", s->room_id, "state",
-                  s->state, "duration_ms", (json_int_t)duration, "peak_participants",
-                  s->peak_participants, "participant_count", s->participant_count);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:i, s:i}", "id", s->id, "room_id", s->room_id,
+                          "state", s->state, "duration_ms", (json_int_t)duration, "speaking_ms",
+                          (json_int_t)s->speaking_ms, "peak_participants", s->peak_participants,
+                          "participant_count", s->participant_count);
     api_set_time(j, "scheduled_at", s->scheduled_at);
     api_set_time(j, "started_at", s->started_at);
     api_set_time(j, "ended_at", s->ended_at);

@@ -177,6 +177,18 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL DEFAULT '',"
     "  created_at INTEGER NOT NULL,"
     "  PRIMARY KEY (session_id, identity));",
+
+    // 7: what the media plane measures: time spent speaking per participant, summed into its
+    // session, and the participant's latest network measurement (quality NULL = never
+    // measured; loss is a fraction, bitrate counts send + receive, network_at is in ms).
+    "ALTER TABLE participants ADD COLUMN speaking_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE participants ADD COLUMN quality TEXT;"
+    "ALTER TABLE participants ADD COLUMN rtt_ms REAL;"
+    "ALTER TABLE participants ADD COLUMN jitter_ms REAL;"
+    "ALTER TABLE participants ADD COLUMN loss REAL;"
+    "ALTER TABLE participants ADD COLUMN bitrate_kbps REAL;"
+    "ALTER TABLE participants ADD COLUMN network_at INTEGER;"
+    "ALTER TABLE sessions ADD COLUMN speaking_ms INTEGER NOT NULL DEFAULT 0;",
 };
 
 int sqlite_migrate(sqlite3 *db)

@@ -21,6 +21,7 @@ struct session_rec {
     int participant_count; // read-only: present participants now (filled by get/latest/list)
     char end_reason[32];   // "" while not terminal
     int64_t empty_since;   // persistent rooms: when the last participant left; 0 = not pending
+    int64_t speaking_ms;   // read-only: the sum of its participants' (participants->add_speaking)
     int64_t created_at;
     int64_t updated_at;
 };
@@ -32,6 +33,7 @@ struct session_filter {
 };
 
 struct store_session_ops {
+    // Inserts r with speaking_ms 0, whatever r holds there.
     int (*create)(store *s, const struct session_rec *r);
     int (*get)(store *s, const char *org_id, const char *id, struct session_rec *out);
     // The room's newest session; VOX_ENOTFOUND when the room never had one.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Participants on SQLite. Every lookup a join or leave makes is served by an index (session +
 // identity, session + status), so their cost does not grow with the table.
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,9 @@ void participant_recs_free(struct participant_rec *v, size_t n)
     "permissions, audio, video, screen_share, self_mute, self_deaf, server_mute, server_deaf, "    \
     "hand_raised, speaking, volume, recording_consent, coalesce(device, ''), "                     \
     "coalesce(browser, ''), metadata, coalesce(joined_at, 0), coalesce(left_at, 0), "              \
-    "coalesce(last_seen, 0), created_at"
+    "coalesce(last_seen, 0), created_at, speaking_ms, quality, coalesce(rtt_ms, 0), "              \
+    "coalesce(jitter_ms, 0), coalesce(loss, 0), coalesce(bitrate_kbps, 0), "                       \
+    "coalesce(network_at, 0)"
 
 #define PRESENT_SQL "('joining', 'connected', 'reconnecting')"
 #define ACTIVE_SQL  "('invited', 'waiting', 'joining', 'connected', 'reconnecting')"
@@ -64,6 +67,14 @@ static const char SQL_UPDATE[] =
 static const char SQL_TOUCH[] = "UPDATE participants SET last_seen = ?2 WHERE id = ?1";
 static const char SQL_COUNT_PRESENT[] =
     "SELECT count(*) FROM participants WHERE session_id = ?1 AND status IN " PRESENT_SQL;
+static const char SQL_ADD_SPEAKING[] =
+    "UPDATE participants SET speaking_ms = speaking_ms + ?3 WHERE id = ?2 AND org_id = ?1";
+static const char SQL_ADD_SESSION_SPEAKING[] =
+    "UPDATE sessions SET speaking_ms = speaking_ms + ?3 WHERE id = "
+    "(SELECT session_id FROM participants WHERE id = ?2 AND org_id = ?1)";
+static const char SQL_SET_NETWORK[] =
+    "UPDATE participants SET quality = ?3, rtt_ms = ?4, jitter_ms = ?5, loss = ?6, "
+    "bitrate_kbps = ?7, network_at = ?8 WHERE id = ?2 AND org_id = ?1";
 static const char SQL_IDLE[] = "SELECT " PARTICIPANT_COLS " FROM participants WHERE status = ?1 "
                                "AND last_seen < ?2 ORDER BY last_seen LIMIT ?3";
 
@@ -116,6 +127,21 @@ static void media_row(sqlite3_stmt *st, int col, struct participant_media *m)
     m->volume = sqlite3_column_int(st, col + 9);
 }
 
+// A NULL quality is a participant never measured.
+static void net_row(sqlite3_stmt *st, int col, struct participant_net *n)
+{
+    memset(n, 0, sizeof *n);
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return;
+    n->has = true;
+    sq_col_copy(st, col, n->quality, sizeof n->quality);
+    n->rtt_ms = sqlite3_column_double(st, col + 1);
+    n->jitter_ms = sqlite3_column_double(st, col + 2);
+    n->loss = sqlite3_column_double(st, col + 3);
+    n->bitrate_kbps = sqlite3_column_double(st, col + 4);
+    n->at = sqlite3_column_int64(st, col + 5);
+}
+
 static void participant_row(sqlite3_stmt *st, void *rec)
 {
     struct participant_rec *p = rec;
@@ -139,6 +165,8 @@ static void participant_row(sqlite3_stmt *st, void *rec)
     p->left_at = sqlite3_column_int64(st, 26);
     p->last_seen = sqlite3_column_int64(st, 27);
     p->created_at = sqlite3_column_int64(st, 28);
+    p->speaking_ms = sqlite3_column_int64(st, 29);
+    net_row(st, 30, &p->net);
 }
 
 static int participant_create(store *s, const struct participant_rec *p)
@@ -232,6 +260,52 @@ static int participant_list_idle(store *s, const char *status, int64_t seen_befo
     return sq_many(s, st, limit, sizeof **out, participant_row, (void **)out, n);
 }
 
+// The session's total is kept by the same call, so it always equals the sum of its
+// participants' without a scan.
+static int participant_add_speaking(store *s, const char *org_id, const char *participant_id,
+                                    int64_t ms)
+{
+    if (ms < 0)
+        return VOX_EINVAL;
+    static const char *const sqls[] = {SQL_ADD_SPEAKING, SQL_ADD_SESSION_SPEAKING};
+    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
+        sqlite3_stmt *st = sq_stmt(s, sqls[i]);
+        if (!st)
+            return VOX_EIO;
+        sq_text(st, 1, org_id);
+        sq_text(st, 2, participant_id);
+        sq_int(st, 3, ms);
+        int err = sq_exec_one(s, st);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int participant_set_network(store *s, const char *org_id, const char *participant_id,
+                                   const struct participant_net *net)
+{
+    // The API writes these as JSON numbers (which have no NaN or infinity) and at as a time.
+    if (net->has && (net->at <= 0 || !isfinite(net->rtt_ms) || !isfinite(net->jitter_ms) ||
+                     !isfinite(net->loss) || !isfinite(net->bitrate_kbps)))
+        return VOX_EINVAL;
+    sqlite3_stmt *st = sq_stmt(s, SQL_SET_NETWORK);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, org_id);
+    sq_text(st, 2, participant_id);
+    if (net->has) { // else ?3..?8 stay NULL: not measured
+        int len = (int)strnlen(net->quality, sizeof net->quality);
+        sqlite3_bind_text(st, 3, net->quality, len, SQLITE_TRANSIENT);
+        sqlite3_bind_double(st, 4, net->rtt_ms);
+        sqlite3_bind_double(st, 5, net->jitter_ms);
+        sqlite3_bind_double(st, 6, net->loss);
+        sqlite3_bind_double(st, 7, net->bitrate_kbps);
+        sq_int(st, 8, net->at);
+    }
+    return sq_exec_one(s, st);
+}
+
 const struct store_participant_ops sqlite_participant_ops = {
     .create = participant_create,
     .get = participant_get,
@@ -241,4 +315,6 @@ const struct store_participant_ops sqlite_participant_ops = {
     .touch = participant_touch,
     .count_present = participant_count_present,
     .list_idle = participant_list_idle,
+    .add_speaking = participant_add_speaking,
+    .set_network = participant_set_network,
 };

@@ -14,7 +14,7 @@
     "coalesce(sessions.ended_at, 0), sessions.duration_ms, sessions.peak_participants, "           \
     "coalesce(sessions.end_reason, ''), coalesce(sessions.empty_since, 0), sessions.created_at, "  \
     "sessions.updated_at, (SELECT count(*) FROM participants p WHERE p.session_id = sessions.id "  \
-    "AND p.status IN ('joining', 'connected', 'reconnecting'))"
+    "AND p.status IN ('joining', 'connected', 'reconnecting')), sessions.speaking_ms"
 
 static const char SQL_INSERT[] =
     "INSERT INTO sessions (id, org_id, room_id, state, scheduled_at, started_at, ended_at, "
@@ -78,6 +78,7 @@ static void session_row(sqlite3_stmt *st, void *rec)
     r->created_at = sqlite3_column_int64(st, 11);
     r->updated_at = sqlite3_column_int64(st, 12);
     r->participant_count = sqlite3_column_int(st, 13);
+    r->speaking_ms = sqlite3_column_int64(st, 14);
 }
 
 static int session_create(store *s, const struct session_rec *r)

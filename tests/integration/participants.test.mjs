@@ -69,6 +69,8 @@ test('api key join: 201 with defaults, events, and the same identity gets its pa
   assert.equal(p.media.volume, 100);
   assert.equal(p.recording_consent, true);
   assert.deepEqual(p.metadata, { plan: 'pro' });
+  assert.equal(p.speaking_ms, 0); // nothing said and nothing measured yet (no media)
+  assert.equal(p.network, null);
   assert.ok(p.joined_at && p.last_seen && p.created_at);
   assert.equal(p.left_at, null);
   assert.match(r.headers.get('location'), new RegExp(`/v1/participants/${p.id}$`));
@@ -86,10 +88,13 @@ test('api key join: 201 with defaults, events, and the same identity gets its pa
 
   const got = await o.ok('GET', `/v1/participants/${p.id}`);
   assert.equal(got.id, p.id);
+  assert.equal(got.speaking_ms, 0);
+  assert.equal(got.network, null);
   const sess = await o.ok('GET', `/v1/sessions/${p.session_id}`);
   assert.equal(sess.state, 'active');
   assert.equal(sess.participant_count, 1);
   assert.equal(sess.peak_participants, 1);
+  assert.equal(sess.speaking_ms, 0);
 });
 
 test('join bodies are validated and a refused join creates nothing', async () => {

@@ -65,6 +65,7 @@ test('schedule: body forms, one live session per room, get and lists', async () 
   assert.equal(s.started_at, null);
   assert.equal(s.ended_at, null);
   assert.equal(s.duration_ms, 0);
+  assert.equal(s.speaking_ms, 0);
   assert.equal(s.peak_participants, 0);
   assert.equal(s.participant_count, 0);
   assert.equal(s.end_reason, null);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Unit tests for the SQLite store's sessions and participants, and the foreign keys that
-// delete a room's sessions and participants with it.
+// Unit tests for the SQLite store's sessions and participants (with the speaking time and
+// network measurements of migration 7), and the foreign keys that delete a room's sessions and
+// participants with it.
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +441,260 @@ static void test_room_delete_cascades(void **state)
     event_recs_free(v, n);
 }
 
+// Speaking time adds up per participant and into the session; update never writes it back.
+static void test_add_speaking(void **state)
+{
+    struct fx *f = *state;
+    store *s = f->s;
+    char sid[37], other_sid[37];
+    new_session(s, f->org, f->room, "active", 100, sid);
+    new_session(s, f->org, f->room, "completed", 50, other_sid);
+    struct participant_rec a, b, c;
+    part_init(&a, f, sid, "alice", "connected", 1000);
+    a.speaking_ms = 999; // create starts every participant at 0, unmeasured
+    a.net = (struct participant_net){.has = true, .quality = "good", .at = 5};
+    assert_int_equal(s->participants->create(s, &a), 0);
+    part_init(&b, f, sid, "bob", "connected", 1100);
+    assert_int_equal(s->participants->create(s, &b), 0);
+    part_init(&c, f, other_sid, "carol", "left", 900);
+    assert_int_equal(s->participants->create(s, &c), 0);
+
+    struct participant_rec stale, g;
+    assert_int_equal(s->participants->get(s, f->org, a.id, &stale), 0);
+    assert_int_equal(stale.speaking_ms, 0);
+    assert_false(stale.net.has);
+
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, a.id, 300), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, a.id, 200), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, b.id, 250), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, b.id, 0), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, c.id, 40), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+
+    assert_int_equal(s->participants->get(s, f->org, a.id, &g), 0);
+    assert_int_equal(g.speaking_ms, 500);
+    participant_rec_fini(&g);
+    assert_int_equal(s->participants->get(s, f->org, b.id, &g), 0);
+    assert_int_equal(g.speaking_ms, 250);
+    participant_rec_fini(&g);
+    struct session_rec sess;
+    assert_int_equal(s->sessions->get(s, f->org, sid, &sess), 0);
+    assert_int_equal(sess.speaking_ms, 750); // alice + bob, not carol's session
+    assert_int_equal(sess.updated_at, 100);  // a counter, not a change of the session
+    assert_int_equal(s->sessions->get(s, f->org, other_sid, &sess), 0);
+    assert_int_equal(sess.speaking_ms, 40);
+
+    // Another org's caller, an unknown id and a negative time change nothing.
+    assert_int_equal(s->participants->add_speaking(s, f->other, a.id, 100), VOX_ENOTFOUND);
+    assert_int_equal(s->participants->add_speaking(s, f->org, "nope", 100), VOX_ENOTFOUND);
+    assert_int_equal(s->participants->add_speaking(s, f->org, a.id, -1), VOX_EINVAL);
+
+    // A rolled-back request leaves neither sum.
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, a.id, 1000), 0);
+    s->ops->rollback(s);
+    assert_int_equal(s->participants->get(s, f->org, a.id, &g), 0);
+    assert_int_equal(g.speaking_ms, 500);
+    participant_rec_fini(&g);
+    assert_int_equal(s->sessions->get(s, f->org, sid, &sess), 0);
+    assert_int_equal(sess.speaking_ms, 750);
+
+    // A record read before the speaking time was added does not undo it; nor does a session
+    // update (both come from read-modify-write callers).
+    strcpy(stale.status, "reconnecting");
+    assert_int_equal(s->participants->update(s, &stale), 0);
+    participant_rec_fini(&stale);
+    assert_int_equal(s->participants->get(s, f->org, a.id, &g), 0);
+    assert_string_equal(g.status, "reconnecting");
+    assert_int_equal(g.speaking_ms, 500);
+    participant_rec_fini(&g);
+    sess.speaking_ms = 1;
+    strcpy(sess.state, "paused");
+    assert_int_equal(s->sessions->update(s, &sess), 0);
+    assert_int_equal(s->sessions->get(s, f->org, sid, &sess), 0);
+    assert_string_equal(sess.state, "paused");
+    assert_int_equal(sess.speaking_ms, 750);
+
+    struct session_rec *sv;
+    size_t n;
+    struct session_filter sf = {.room_id = f->room, .limit = 10};
+    assert_int_equal(s->sessions->list(s, f->org, &sf, &sv, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(sv[0].speaking_ms, 750);
+    assert_int_equal(sv[1].speaking_ms, 40);
+    free(sv);
+}
+
+static void assert_net_equal(const struct participant_net *got, const struct participant_net *want)
+{
+    assert_int_equal(got->has, want->has);
+    assert_string_equal(got->quality, want->quality);
+    assert_true(got->rtt_ms == want->rtt_ms);
+    assert_true(got->jitter_ms == want->jitter_ms);
+    assert_true(got->loss == want->loss);
+    assert_true(got->bitrate_kbps == want->bitrate_kbps);
+    assert_int_equal(got->at, want->at);
+}
+
+static void test_set_network(void **state)
+{
+    struct fx *f = *state;
+    store *s = f->s;
+    char sid[37];
+    new_session(s, f->org, f->room, "active", 100, sid);
+    struct participant_rec p, g;
+    part_init(&p, f, sid, "alice", "connected", 1000);
+    assert_int_equal(s->participants->create(s, &p), 0);
+
+    struct participant_net net = {.has = true,
+                                  .quality = "poor",
+                                  .rtt_ms = 182.25,
+                                  .jitter_ms = 31.5,
+                                  .loss = 0.07,
+                                  .bitrate_kbps = 1234.5,
+                                  .at = 1700000000123};
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &net), 0);
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_net_equal(&g.net, &net);
+    participant_rec_fini(&g);
+
+    // A newer measurement replaces it; list and find_active read it too.
+    net = (struct participant_net){
+        .has = true, .quality = "excellent", .rtt_ms = 12, .bitrate_kbps = 64, .at = 1700000001123};
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &net), 0);
+    struct participant_rec *v;
+    size_t n;
+    struct participant_filter pf = {.session_id = sid, .limit = 10};
+    assert_int_equal(s->participants->list(s, f->org, &pf, &v, &n), 0);
+    assert_int_equal(n, 1);
+    assert_net_equal(&v[0].net, &net);
+    participant_recs_free(v, n);
+    assert_int_equal(s->participants->find_active(s, f->org, sid, "alice", &g), 0);
+    assert_net_equal(&g.net, &net);
+
+    // update leaves the measurement alone, even from a record that never saw it.
+    g.net = (struct participant_net){0};
+    g.media.hand_raised = true;
+    assert_int_equal(s->participants->update(s, &g), 0);
+    participant_rec_fini(&g);
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_true(g.media.hand_raised);
+    assert_net_equal(&g.net, &net);
+    participant_rec_fini(&g);
+
+    // Refused: another org, an unknown id, a number JSON cannot carry, no time.
+    assert_int_equal(s->participants->set_network(s, f->other, p.id, &net), VOX_ENOTFOUND);
+    assert_int_equal(s->participants->set_network(s, f->org, "nope", &net), VOX_ENOTFOUND);
+    struct participant_net bad = net;
+    bad.jitter_ms = NAN;
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &bad), VOX_EINVAL);
+    bad = net;
+    bad.rtt_ms = INFINITY;
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &bad), VOX_EINVAL);
+    bad = net;
+    bad.at = 0;
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &bad), VOX_EINVAL);
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_net_equal(&g.net, &net);
+    participant_rec_fini(&g);
+
+    // has = false clears it back to "never measured".
+    struct participant_net none = {0};
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &none), 0);
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_net_equal(&g.net, &none);
+    participant_rec_fini(&g);
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, err ? err : "?");
+    sqlite3_close(db);
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+// Migration 7 on a database from before it (version 6, rows in place): the new columns come
+// with their defaults and the ops work on the old rows.
+static void test_migration_7_existing_db(void **state)
+{
+    struct fx *f = *state;
+    char sid[37];
+    new_session(f->s, f->org, f->room, "active", 100, sid);
+    struct participant_rec p;
+    part_init(&p, f, sid, "alice", "connected", 1000);
+    p.joined_at = p.last_seen = 1000;
+    assert_int_equal(f->s->participants->create(f->s, &p), 0);
+    assert_int_equal(f->s->ops->flush(f->s), 0);
+    store_close(f->s);
+    f->s = NULL;
+
+    // Back to version 6: what a voxd from before this migration left on disk.
+    raw_exec(f->path, "ALTER TABLE participants DROP COLUMN speaking_ms;"
+                      "ALTER TABLE participants DROP COLUMN quality;"
+                      "ALTER TABLE participants DROP COLUMN rtt_ms;"
+                      "ALTER TABLE participants DROP COLUMN jitter_ms;"
+                      "ALTER TABLE participants DROP COLUMN loss;"
+                      "ALTER TABLE participants DROP COLUMN bitrate_kbps;"
+                      "ALTER TABLE participants DROP COLUMN network_at;"
+                      "ALTER TABLE sessions DROP COLUMN speaking_ms;"
+                      "PRAGMA user_version = 6;");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('participants') "
+                                      "WHERE name IN ('speaking_ms', 'quality', 'network_at')"),
+                     0);
+
+    assert_int_equal(store_open_sqlite(f->path, &f->s), 0);
+    store *s = f->s;
+    assert_true(raw_int(f->path, "PRAGMA user_version") >= 7);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('participants') "
+                                      "WHERE name IN ('speaking_ms', 'quality', 'rtt_ms', "
+                                      "'jitter_ms', 'loss', 'bitrate_kbps', 'network_at')"),
+                     7);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('sessions') "
+                                      "WHERE name = 'speaking_ms' AND \"notnull\" = 1"),
+                     1);
+
+    struct participant_rec g;
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_string_equal(g.identity, "alice");
+    assert_int_equal(g.joined_at, 1000);
+    assert_int_equal(g.speaking_ms, 0);
+    assert_false(g.net.has);
+    participant_rec_fini(&g);
+    struct session_rec sess;
+    assert_int_equal(s->sessions->get(s, f->org, sid, &sess), 0);
+    assert_int_equal(sess.speaking_ms, 0);
+
+    assert_int_equal(s->ops->begin(s), 0);
+    assert_int_equal(s->participants->add_speaking(s, f->org, p.id, 1200), 0);
+    struct participant_net net = {.has = true, .quality = "lost", .loss = 1, .at = 2000};
+    assert_int_equal(s->participants->set_network(s, f->org, p.id, &net), 0);
+    assert_int_equal(s->ops->commit(s), 0);
+    assert_int_equal(s->participants->get(s, f->org, p.id, &g), 0);
+    assert_int_equal(g.speaking_ms, 1200);
+    assert_net_equal(&g.net, &net);
+    participant_rec_fini(&g);
+    assert_int_equal(s->sessions->get(s, f->org, sid, &sess), 0);
+    assert_int_equal(sess.speaking_ms, 1200);
+}
+
 int main(void)
 {
     log_setup(LOG_ERROR, LOG_TEXT);
@@ -447,6 +704,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_join_and_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_participants, setup, teardown),
         cmocka_unit_test_setup_teardown(test_room_delete_cascades, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_speaking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_network, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_7_existing_db, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
