@@ -341,6 +341,24 @@ bool participant_may_forward(const struct participant_media *m, role r, uint32_t
     return src != SOURCE_MICROPHONE || !m->server_mute;
 }
 
+const char *participant_quality_name(participant_quality q)
+{
+    static const char *const names[] = {"excellent", "good", "poor", "lost"};
+    return (unsigned)q < 4 ? names[q] : "unknown";
+}
+
+participant_quality participant_quality_rate(double loss, double rtt_ms, double jitter_ms,
+                                             bool silent)
+{
+    if (silent)
+        return QUALITY_LOST;
+    if (loss > 0.05 || rtt_ms > 400 || jitter_ms > 50)
+        return QUALITY_POOR;
+    if (loss > 0.02 || rtt_ms > 150 || jitter_ms > 30)
+        return QUALITY_GOOD;
+    return QUALITY_EXCELLENT;
+}
+
 bool participant_runs_waiting_room(role r)
 {
     return r == ROLE_HOST || r == ROLE_CO_HOST;

@@ -147,6 +147,20 @@ int participant_check_publish(role r, uint32_t perms, bool screen_share_allowed,
 bool participant_may_forward(const struct participant_media *m, role r, uint32_t perms,
                              participant_source src);
 
+// Connection quality, as the media plane rates a participant's transports.
+typedef enum participant_quality {
+    QUALITY_EXCELLENT,
+    QUALITY_GOOD,
+    QUALITY_POOR,
+    QUALITY_LOST,
+} participant_quality;
+
+const char *participant_quality_name(participant_quality q); // "excellent", ... "lost"
+// The rating: lost when the participant sends nothing at all (silent), poor above 5 % loss,
+// 400 ms round trip or 50 ms jitter, good above 2 %, 150 ms or 30 ms, excellent otherwise.
+participant_quality participant_quality_rate(double loss, double rtt_ms, double jitter_ms,
+                                             bool silent);
+
 // Whether a participant of role r runs the waiting room (admits, denies, and is told who waits).
 bool participant_runs_waiting_room(role r);
 

@@ -17,7 +17,7 @@
 #include "sfu/worker_int.h"
 
 #define PLI_INTERVAL_MS   1000 // at most one keyframe request per second per track
-#define LEVELS_EVERY_MS   200
+#define LEVELS_EVERY_MS   SFU_LEVEL_INTERVAL_MS
 #define STATS_EVERY_MS    2000
 #define VIDEO_CACHE_SLOTS 1024
 #define NACK_MAX_AGE_MS   1000 // older packets are not worth resending

@@ -57,6 +57,8 @@ struct sfu_level {
     bool voice;
 };
 
+#define SFU_LEVEL_INTERVAL_MS 200 // workers report audio levels averaged over this
+
 struct sfu_events {
     void (*peer_state)(void *user, const char *peer_id, enum sfu_peer_state state,
                        const char *reason);

@@ -40,6 +40,8 @@ struct mtrack {
     bool echo; // an echo of src_track, for its own publisher only
     char src_track[SFU_ID_MAX];
     struct speaking speaking; // audio
+    int64_t speaking_ms;      // not stored yet
+    int64_t speaking_flushed; // when it last was
 };
 
 struct mroom {
@@ -52,7 +54,6 @@ struct msection {
     enum sfu_kind kind;
     char track_id[SFU_ID_MAX]; // "" when the section is inactive (free for reuse)
     uint32_t out_ssrc;
-    struct sdp_codec codec;
 };
 
 #define UNSUB_MAX 32
@@ -67,17 +68,20 @@ struct media_part {
     bool pending, dirty; // an offer awaits its answer; something changed meanwhile
     struct msection secs[SDP_MAX_MEDIA];
     int nsecs;
-    char unsub[UNSUB_MAX][SFU_ID_MAX]; // tracks this participant asked not to receive
+    char (*unsub)[SFU_ID_MAX]; // tracks this participant asked not to receive (UNSUB_MAX)
     int nunsub;
     bool echo_on; // a pre-call echo test runs
     struct sfu_peer_info echo;
     bool pub_connected, sub_connected; // seen connected (connection.established was logged)
     struct sfu_peer_stats pub_stats, sub_stats;
-    int quality; // enum quality, -1 until the first report
+    int quality; // participant_quality, -1 until the first report
+    int64_t net_stored_ms;
 };
 
-enum quality { Q_EXCELLENT, Q_GOOD, Q_POOR, Q_LOST };
-static const char *const quality_names[] = {"excellent", "good", "poor", "lost"};
+#define NETWORK_STORE_MS                                                                           \
+    30000                      // a participant's network figures are stored at most this often,
+                               // and whenever its quality changes
+#define SPEAKING_FLUSH_MS 5000 // speaking time is added to the store at most this often
 
 struct hub_media {
     struct hub *hub;
@@ -268,7 +272,6 @@ static bool diff_sections(struct hub_media *m, struct hub_conn *c, struct mroom 
         s->kind = t->kind;
         snprintf(s->track_id, sizeof s->track_id, "%s", t->id);
         s->out_ssrc = random_ssrc();
-        s->codec = t->codec;
         sfu_down_add(m->sfu, c->who.room_id, mp->sub.peer_id, t->id, s->out_ssrc);
         changed = true;
     }
@@ -283,17 +286,35 @@ static void add_feedback(struct sdp_media *sm, const char *type, const char *sub
     snprintf(f->subtype, sizeof f->subtype, "%s", subtype);
 }
 
+// What an inactive section lists: any codec of its kind will do, nothing is sent on it.
+static void idle_codec(enum sfu_kind kind, struct sdp_codec *c)
+{
+    memset(c, 0, sizeof *c);
+    c->has_rtpmap = true;
+    c->apt = c->useinbandfec = c->usedtx = c->minptime = -1;
+    c->packetization_mode = c->profile_level_id = c->profile_id = -1;
+    c->pt = kind == SFU_AUDIO ? 111 : 96;
+    snprintf(c->name, sizeof c->name, "%s", kind == SFU_AUDIO ? "opus" : "VP8");
+    c->clock = kind == SFU_AUDIO ? 48000 : 90000;
+    c->channels = kind == SFU_AUDIO ? 2 : 0;
+}
+
 static void offer_section(struct hub_media *m, const struct media_part *mp,
                           const struct msection *s, struct mroom *room, struct sdp_media *sm)
 {
     struct mtrack *t = s->track_id[0] ? track_by_id(room, s->track_id) : NULL;
+    struct sdp_codec codec;
+    if (t)
+        codec = t->codec;
+    else
+        idle_codec(s->kind, &codec);
     sm->kind = s->kind == SFU_AUDIO ? SDP_KIND_AUDIO : SDP_KIND_VIDEO;
     snprintf(sm->media, sizeof sm->media, "%s", s->kind == SFU_AUDIO ? "audio" : "video");
     sm->port = (uint16_t)mp->sub.port;
     snprintf(sm->proto, sizeof sm->proto, "UDP/TLS/RTP/SAVPF");
     sm->is_rtp = true;
     sm->n_codecs = 1;
-    sm->codecs[0] = s->codec;
+    sm->codecs[0] = codec;
     snprintf(sm->mid, sizeof sm->mid, "%s", s->mid);
     sm->dir = t ? SDP_DIR_SENDONLY : SDP_DIR_INACTIVE;
     snprintf(sm->ice.ufrag, sizeof sm->ice.ufrag, "%s", mp->sub.ufrag);
@@ -304,9 +325,9 @@ static void offer_section(struct hub_media *m, const struct media_part *mp,
     sm->setup = SDP_SETUP_ACTPASS;
     sm->rtcp_mux = sm->rtcp_rsize = true;
     if (s->kind == SFU_VIDEO) {
-        add_feedback(sm, "nack", "", s->codec.pt);
-        add_feedback(sm, "nack", "pli", s->codec.pt);
-        add_feedback(sm, "ccm", "fir", s->codec.pt);
+        add_feedback(sm, "nack", "", codec.pt);
+        add_feedback(sm, "nack", "pli", codec.pt);
+        add_feedback(sm, "ccm", "fir", codec.pt);
     }
     if (t) {
         sm->n_ssrcs = 1;
@@ -500,8 +521,24 @@ static void track_unlink(struct mroom *room, struct mtrack *t)
         }
 }
 
+// Adds what t's owner spoke since the last flush to the participant and its session.
+static void flush_speaking(struct hub *r, struct mtrack *t)
+{
+    if (t->echo || t->speaking_ms == 0)
+        return;
+    store *st = r->a->st;
+    if (st->ops->begin(st) == 0) {
+        if (st->participants->add_speaking(st, t->conn->who.org_id, t->owner, t->speaking_ms) ||
+            st->ops->commit(st))
+            st->ops->rollback(st);
+    }
+    t->speaking_ms = 0;
+    t->speaking_flushed = clock_now_ms();
+}
+
 static void unpublish(struct hub_media *m, struct mroom *room, struct mtrack *t)
 {
+    flush_speaking(m->hub, t);
     for (struct mtrack *e = room->tracks, *next; e && !t->echo; e = next) {
         next = e->next;
         if (e->echo && strcmp(e->src_track, t->id) == 0)
@@ -923,8 +960,11 @@ static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_i
             at = i;
     if (subscribe && at >= 0)
         memcpy(mp->unsub[at], mp->unsub[--mp->nunsub], SFU_ID_MAX);
-    else if (!subscribe && at < 0 && mp->nunsub < UNSUB_MAX)
+    else if (!subscribe && at < 0 && mp->nunsub < UNSUB_MAX) {
+        if (!mp->unsub)
+            mp->unsub = xcalloc(UNSUB_MAX, sizeof *mp->unsub);
         snprintf(mp->unsub[mp->nunsub++], SFU_ID_MAX, "%s", id);
+    }
     json_t *j = json_pack("{s:s, s:s}", "type", "ok", "id", req_id ? req_id : "");
     char *s = json_dumps(j, JSON_COMPACT);
     hub_send(r, c, s);
@@ -987,6 +1027,7 @@ void hub_media_conn_gone(struct hub *r, struct hub_conn *c)
         map_dels(&m->peers, mp->sub.peer_id);
         sfu_peer_close(m->sfu, c->who.room_id, mp->sub.peer_id);
     }
+    free(mp->unsub);
     free(mp);
     c->mp = NULL;
     if (changed)
@@ -1114,7 +1155,12 @@ static void on_levels(void *user, const char *room_id, const struct sfu_level *l
         struct mtrack *t = track_anywhere(r->media, room_id, lv[i].track_id);
         if (!t)
             continue;
+        bool was = t->speaking.on;
         changed |= speaking_update(&t->speaking, lv[i].level, t->withheld);
+        if (t->speaking.on)
+            t->speaking_ms += SFU_LEVEL_INTERVAL_MS;
+        if ((was && !t->speaking.on) || clock_now_ms() - t->speaking_flushed >= SPEAKING_FLUSH_MS)
+            flush_speaking(r, t);
     }
     if (!changed)
         return;
@@ -1142,7 +1188,8 @@ static void on_levels(void *user, const char *room_id, const struct sfu_level *l
 // A participant's connection quality from both its transports: the worse of what voxd sees
 // arriving from it (loss and jitter of its tracks) and what its receiver reports say about
 // what voxd sends it (loss, jitter, round trip).
-static enum quality rate(const struct media_part *mp, double *loss, double *rtt, double *jitter)
+static participant_quality rate(const struct media_part *mp, double *loss, double *rtt,
+                                double *jitter)
 {
     const struct sfu_peer_stats *p = mp->pub_connected ? &mp->pub_stats : NULL;
     const struct sfu_peer_stats *s = mp->sub_connected ? &mp->sub_stats : NULL;
@@ -1155,13 +1202,29 @@ static enum quality rate(const struct media_part *mp, double *loss, double *rtt,
         *rtt = x->rtt_ms > *rtt ? x->rtt_ms : *rtt;
         *jitter = x->jitter_ms > *jitter ? x->jitter_ms : *jitter;
     }
-    if (p && p->rx_kbps < 0.1)
-        return Q_LOST; // a publisher that sends nothing at all (not even DTX comfort noise)
-    if (*loss > 0.05 || *rtt > 400 || *jitter > 50)
-        return Q_POOR;
-    if (*loss > 0.02 || *rtt > 150 || *jitter > 30)
-        return Q_GOOD;
-    return Q_EXCELLENT;
+    // A publisher that sends nothing at all (not even DTX comfort noise) is lost.
+    return participant_quality_rate(*loss, *rtt, *jitter, p && p->rx_kbps < 0.1);
+}
+
+// Stores c's network figures (at most every NETWORK_STORE_MS unless the quality changed).
+static void store_network(struct hub *r, struct hub_conn *c, participant_quality q, double loss,
+                          double rtt, double jitter, bool changed)
+{
+    struct media_part *mp = c->mp;
+    int64_t now = clock_now_ms();
+    if (!changed && now - mp->net_stored_ms < NETWORK_STORE_MS)
+        return;
+    mp->net_stored_ms = now;
+    struct participant_net net = {
+        .has = true, .rtt_ms = rtt, .jitter_ms = jitter, .loss = loss, .at = now};
+    snprintf(net.quality, sizeof net.quality, "%s", participant_quality_name(q));
+    net.bitrate_kbps = mp->pub_stats.rx_kbps + mp->sub_stats.tx_kbps;
+    store *st = r->a->st;
+    if (st->ops->begin(st) == 0) {
+        if (st->participants->set_network(st, c->who.org_id, c->participant_id, &net) ||
+            st->ops->commit(st))
+            st->ops->rollback(st);
+    }
 }
 
 static void on_stats(void *user, const char *peer_id, const struct sfu_peer_stats *s)
@@ -1173,15 +1236,16 @@ static void on_stats(void *user, const char *peer_id, const struct sfu_peer_stat
     bool pub = mp->pub_open && strcmp(mp->pub.peer_id, peer_id) == 0;
     *(pub ? &mp->pub_stats : &mp->sub_stats) = *s;
     double loss, rtt, jitter;
-    enum quality q = rate(mp, &loss, &rtt, &jitter);
+    participant_quality q = rate(mp, &loss, &rtt, &jitter);
+    store_network(r, mp->c, q, loss, rtt, jitter, (int)q != mp->quality);
     if ((int)q == mp->quality)
         return;
     int before = mp->quality;
     mp->quality = (int)q;
     struct hub_conn *c = mp->c;
     json_t *j = json_pack("{s:s, s:s, s:s, s:f, s:f, s:f}", "type", "quality", "participant_id",
-                          c->participant_id, "quality", quality_names[q], "loss", loss, "rtt_ms",
-                          rtt, "jitter_ms", jitter);
+                          c->participant_id, "quality", participant_quality_name(q), "loss", loss,
+                          "rtt_ms", rtt, "jitter_ms", jitter);
     char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(4));
     if (!c->who.grants.hidden)
         hub_send_ephemeral(r, c->who.room_id, NULL, text);
@@ -1191,8 +1255,10 @@ static void on_stats(void *user, const char *peer_id, const struct sfu_peer_stat
     json_decref(j);
     if (before >= 0)
         log_event(r, c, (int)q > before ? "quality.degraded" : "quality.improved",
-                  json_pack("{s:s, s:s, s:f, s:f, s:f}", "from", quality_names[before], "to",
-                            quality_names[q], "loss", loss, "rtt_ms", rtt, "jitter_ms", jitter));
+                  json_pack("{s:s, s:s, s:f, s:f, s:f}", "from",
+                            participant_quality_name((participant_quality)before), "to",
+                            participant_quality_name(q), "loss", loss, "rtt_ms", rtt, "jitter_ms",
+                            jitter));
 }
 
 const struct sfu_events hub_sfu_events = {

@@ -147,6 +147,12 @@ test('three tabs in an sfu room: everyone receives the others; server mute stops
   const established = events.events.filter((e) => e.type === 'connection.established');
   assert.ok(established.length >= 6, `two transports per participant connected: ${established.length}`);
   await until(() => a.evaluate(() => window.voxRoom.activeSpeakers.length > 0), 'someone speaks', 15000);
+  // Speaking time and network figures are stored on the participant (and the session's sum).
+  await until(async () => {
+    const p = await org.ok('GET', `/v1/participants/${ids[0]}`);
+    a.lastP = p;
+    return p.speaking_ms > 0 && p.network && p.network.quality === 'excellent' && p.network.rtt_ms >= 0;
+  }, () => `alice's speaking time and network stored: ${JSON.stringify(a.lastP && { s: a.lastP.speaking_ms, n: a.lastP.network })}`, 20000, 500);
 
   // Server mute of bob (the REST route a host's backend calls). vox.js stops a muted
   // microphone by itself, so bob's page then plays a client that ignores the mute and keeps
