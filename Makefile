@@ -5,6 +5,7 @@
 #   src/**/*.c except src/main.c  -> build/libvox.a
 #   src/main.c                    -> build/voxd
 #   tools/voxctl/*.c              -> build/voxctl
+#   tools/vox-bench/*.c           -> build/vox-bench (media load generator, links libopus)
 #   tests/unit/<dir>/test_*.c     -> build/tests/<dir>/test_*  (cmocka, one binary per file)
 #   fuzz/<name>.c (not driver.c)  -> build/fuzz/<name>  (linked with fuzz/driver.c, replays
 #                                    fuzz/corpus/<name>/); `make fuzz-libfuzzer` builds real
@@ -12,7 +13,7 @@
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
-PKGS    := libuv jansson sqlite3 libssl libcrypto zlib libsrtp2
+PKGS    := libuv jansson sqlite3 libssl libcrypto zlib libsrtp2 opus
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wimplicit-fallthrough -Werror
 OPT     ?= -O2 -g
@@ -27,6 +28,7 @@ endif
 LIB_SRC    := $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CTL_SRC    := $(wildcard tools/voxctl/*.c)
+VBENCH_SRC := $(wildcard tools/vox-bench/*.c)
 UNIT_SRC   := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_TARGETS := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
@@ -34,7 +36,7 @@ FUZZ_BIN   := $(FUZZ_TARGETS:fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all deps run test check unit fuzz-bins fuzz-libfuzzer format format-check bench chaos soak clean
 
-all: $(BUILD)/voxd $(BUILD)/voxctl
+all: $(BUILD)/voxd $(BUILD)/voxctl $(BUILD)/vox-bench
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -49,6 +51,9 @@ $(BUILD)/voxd: $(BUILD)/src/main.o $(BUILD)/libvox.a
 
 $(BUILD)/voxctl: $(CTL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvox.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcurl
+
+$(BUILD)/vox-bench: $(VBENCH_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libvox.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lopus
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libvox.a
 	@mkdir -p $(dir $@)
@@ -106,3 +111,4 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(VBENCH_SRC:%.c=$(BUILD)/%.d)

@@ -2,7 +2,7 @@
 # Installs what building and testing vox needs, only when something is missing (Debian 12).
 set -e
 pkgs="gcc make pkg-config libuv1-dev libjansson-dev libsqlite3-dev libssl-dev
-libcmocka-dev libcurl4-openssl-dev libhttp-parser-dev libwslay-dev zlib1g-dev libsrtp2-dev clang-format nodejs curl wrk iproute2"
+libcmocka-dev libcurl4-openssl-dev libhttp-parser-dev libwslay-dev zlib1g-dev libsrtp2-dev libopus-dev clang-format nodejs curl wrk iproute2"
 missing=""
 for p in $pkgs; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
