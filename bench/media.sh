@@ -49,13 +49,24 @@ run() {
     echo
     echo "== $name: voxd pid $pid on core $VOXD_CPU (--media-workers 1), vox-bench on core $BENCH_CPU"
     echo "\$ taskset -c $BENCH_CPU build/vox-bench --url http://127.0.0.1:$port --admin-token \$ADMIN --voxd-pid $pid $*"
+    local perf_pid=""
     if [ "${MEDIA_PERF:-0}" = 1 ] && [ "$name" = sl2000 ]; then
-        # The joins take a few seconds; then 10 s of the window.
-        (sleep 12 && perf record -e cpu-clock -g -p "$pid" -o "$PWD/build/perf-media.data" \
-            -- sleep 10 >/dev/null 2>&1) &
+        # The joins and the warm-up take about 10 s: this samples 10 s inside the window, at
+        # 999 Hz, from the generator's core so that voxd's keeps only voxd.
+        (sleep 15 && taskset -c "$BENCH_CPU" perf record -F 999 -e cpu-clock -g -p "$pid" \
+            -o "$PWD/build/perf-media.data" -- sleep 10 >/dev/null 2>&1) &
+        perf_pid=$!
     fi
     timeout 120 taskset -c "$BENCH_CPU" "$BENCH" --url "http://127.0.0.1:$port" \
         --admin-token "$ADMIN" --voxd-pid "$pid" ${MEDIA_JSON:+--json} --quiet "$@" || status=$?
+    if [ -n "$perf_pid" ]; then
+        wait "$perf_pid"
+        echo "-- perf record -g of voxd for 10 s in the window (build/perf-media.data):"
+        perf report -i "$PWD/build/perf-media.data" --no-children --sort dso --stdio 2>/dev/null |
+            grep -E '^ +[0-9]' | head -8
+        perf report -i "$PWD/build/perf-media.data" --no-children --sort sym --stdio -g none \
+            2>/dev/null | grep -E '^ +[0-9]' | head -15
+    fi
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || break

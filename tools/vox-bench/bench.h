@@ -41,6 +41,7 @@ struct bench_mark {
     uint64_t rx_packets, rx_audio, rx_video, rx_bytes;
     uint64_t self_us; // vox-bench's own CPU time (getrusage)
     struct procstat voxd;
+    struct procstat_machine machine;
 };
 
 struct bench {

@@ -105,3 +105,43 @@ double procstat_cores(const struct procstat *a, const struct procstat *b)
     double secs = (double)(b->at_ns - a->at_ns) / 1e9;
     return (double)(b->ticks - a->ticks) / procstat_hz() / secs;
 }
+
+// The second "Udp:" line of /proc/net/snmp holds the values, in the order the first names.
+static void read_udp(struct procstat_machine *out)
+{
+    char buf[4096];
+    if (read_file("/proc/net/snmp", buf, sizeof buf))
+        return;
+    char *names = strstr(buf, "\nUdp: ");
+    char *vals = names ? strstr(names + 1, "\nUdp: ") : NULL;
+    if (!vals)
+        return;
+    unsigned long long v[6] = {0};
+    // InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors ...
+    if (sscanf(vals + 6, "%llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+               &v[5]) == 6) {
+        out->udp_in = v[0];
+        out->udp_out = v[3];
+        out->udp_rcvbuf_errors = v[4];
+        out->udp_sndbuf_errors = v[5];
+    }
+}
+
+int procstat_machine_read(struct procstat_machine *out)
+{
+    char buf[512];
+    memset(out, 0, sizeof *out);
+    if (read_file("/proc/stat", buf, sizeof buf))
+        return -1;
+    unsigned long long v[8] = {0};
+    if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5], &v[6], &v[7]) != 8)
+        return -1;
+    out->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    out->softirq = v[6];
+    out->steal = v[7];
+    out->total = out->busy + v[3] + v[4];
+    out->ok = true;
+    read_udp(out);
+    return 0;
+}

@@ -24,6 +24,21 @@ struct procstat {
     struct procstat_thread thr[PROCSTAT_THREADS];
 };
 
+// The whole machine's CPU time from /proc/stat (the "cpu" line), in clock ticks.
+struct procstat_machine {
+    bool ok;
+    uint64_t busy;    // user + nice + system + irq + softirq + steal
+    uint64_t softirq; // of which softirq (loopback delivery of voxd's sends runs there)
+    uint64_t steal;   // of which the hypervisor's
+    uint64_t total;   // busy + idle + iowait
+    // UDP, all sockets (/proc/net/snmp): datagrams delivered and sent, and those dropped
+    // because a socket's receive or send buffer was full.
+    uint64_t udp_in, udp_out, udp_rcvbuf_errors, udp_sndbuf_errors;
+};
+
+// 0, or -1 when /proc/stat cannot be read (the UDP counters stay 0 without /proc/net/snmp).
+int procstat_machine_read(struct procstat_machine *out);
+
 // Reads /proc/pid/stat, /proc/pid/status and /proc/pid/task/*/stat into *out; 0, or -1 (out
 // then has ok false) when the process is gone or /proc cannot be read.
 int procstat_read(int pid, struct procstat *out);

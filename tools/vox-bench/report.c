@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "core/mem.h"
@@ -48,6 +49,9 @@ struct report {
     struct tone_result tone;
     int tone_streams;
     double voxd_cores, bench_cores, per_core;
+    double machine_busy, machine_softirq, machine_steal, machine_other; // cores
+    double udp_in_pps, udp_out_pps;
+    uint64_t udp_rcvbuf_errors, udp_sndbuf_errors;
     int top_tid[2];
     char top_comm[2][20];
     double top_cores[2];
@@ -268,6 +272,17 @@ static void rates(const struct bench *b, struct report *r)
     r->video_pps = (double)(b->w1.rx_video - b->w0.rx_video) / r->window_s;
     r->mbps = (double)(b->w1.rx_bytes - b->w0.rx_bytes) * 8 / 1e6 / r->window_s;
     r->bench_cores = (double)(b->w1.self_us - b->w0.self_us) / 1e6 / r->window_s;
+    const struct procstat_machine *m0 = &b->w0.machine, *m1 = &b->w1.machine;
+    if (m0->ok && m1->ok) {
+        double ticks = procstat_hz() * r->window_s;
+        r->machine_busy = (double)(m1->busy - m0->busy) / ticks;
+        r->machine_softirq = (double)(m1->softirq - m0->softirq) / ticks;
+        r->machine_steal = (double)(m1->steal - m0->steal) / ticks;
+        r->udp_in_pps = (double)(m1->udp_in - m0->udp_in) / r->window_s;
+        r->udp_out_pps = (double)(m1->udp_out - m0->udp_out) / r->window_s;
+        r->udp_rcvbuf_errors = m1->udp_rcvbuf_errors - m0->udp_rcvbuf_errors;
+        r->udp_sndbuf_errors = m1->udp_sndbuf_errors - m0->udp_sndbuf_errors;
+    }
     r->fwd = hist_summary(&b->fwd_delay);
     r->seen = hist_summary(&b->seen_delay);
     r->fwd_over = b->fwd_delay.over;
@@ -298,6 +313,11 @@ static void voxd(const struct bench *b, struct report *r)
                 snprintf(r->top_comm[slot], sizeof r->top_comm[slot], "%s", z->thr[i].comm);
             }
         }
+    // What neither voxd nor vox-bench used: other processes, and softirq time that no
+    // process is charged for (on loopback, the delivery of every datagram sent).
+    r->machine_other = r->machine_busy - r->machine_softirq - r->voxd_cores - r->bench_cores;
+    if (r->machine_other < 0)
+        r->machine_other = 0; // /proc/stat and per-process ticks are sampled apart
     r->rss_start = b->voxd_start.ok ? b->voxd_start.rss_kb : -1;
     r->rss_speakers = b->voxd_speakers.ok ? b->voxd_speakers.rss_kb : r->rss_start;
     r->rss_listeners = b->voxd_listeners.ok ? b->voxd_listeners.rss_kb : -1;
@@ -366,6 +386,13 @@ static void print_json(const struct bench *b, const struct report *r)
                                   (json_int_t)r->rss_end, "rss_kb_per_subscriber",
                                   r->rss_per_sub_kb, "forwarded_packets_per_core_s", r->per_core));
     json_object_set_new(j, "bench_cpu_cores", json_real(r->bench_cores));
+    json_object_set_new(j, "machine",
+                        json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:I}", "busy_cores",
+                                  r->machine_busy, "softirq_cores", r->machine_softirq,
+                                  "steal_cores", r->machine_steal, "other_cores", r->machine_other,
+                                  "udp_in_per_s", r->udp_in_pps, "udp_out_per_s", r->udp_out_pps,
+                                  "udp_rcvbuf_errors", (json_int_t)r->udp_rcvbuf_errors,
+                                  "udp_sndbuf_errors", (json_int_t)r->udp_sndbuf_errors));
     char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
     puts(text);
     free(text);
@@ -448,6 +475,14 @@ static void print_text(const struct bench *b, const struct report *r)
                r->pps, r->voxd_cores, r->per_core);
     }
     printf("  vox-bench cpu          %.1f %% of one core\n", 100 * r->bench_cores);
+    printf("  machine                %.2f of %ld cores busy: softirq %.2f, steal %.2f, other "
+           "processes %.2f\n",
+           r->machine_busy, sysconf(_SC_NPROCESSORS_ONLN), r->machine_softirq, r->machine_steal,
+           r->machine_other);
+    printf("  kernel udp             %.0f datagrams/s in, %.0f out; %llu dropped at full receive "
+           "buffers, %llu at full send buffers\n",
+           r->udp_in_pps, r->udp_out_pps, (unsigned long long)r->udp_rcvbuf_errors,
+           (unsigned long long)r->udp_sndbuf_errors);
 }
 
 void report_print(struct bench *b)

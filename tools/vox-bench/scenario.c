@@ -159,6 +159,7 @@ static void mark(struct bench *b, struct bench_mark *m)
                  (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     if (b->f.voxd_pid)
         procstat_read(b->f.voxd_pid, &m->voxd);
+    procstat_machine_read(&m->machine);
 }
 
 static void read_voxd(struct bench *b, struct procstat *out)
