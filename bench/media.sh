@@ -95,7 +95,9 @@ for c in $cases; do
     # voxd offers a subscriber at most 16 tracks: 10 people's 18 never all arrive, so the join
     # phase is cut at 10 s rather than waiting for them.
     meeting) run meeting --scenario meeting -n 10 --seconds "$SECS" --join-timeout 10 ;;
-    stage) run stage --scenario stage -n 1000 --speakers 3 --seconds 10 ;;
+    # A stage room holds 1,000 participants, speakers included: 997 listeners fill it. One
+    # speaker talks, two are silent (Opus DTX: a frame per 400 ms), as on a real stage.
+    stage) run stage --scenario stage -n 997 --speakers 3 --seconds 10 ;;
     *) echo "bench/media.sh: unknown case $c (sl200 sl1000 sl2000 meeting stage)"; failed=1; continue ;;
     esac
     [ $? -eq 0 ] || failed=1

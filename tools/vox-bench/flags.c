@@ -26,6 +26,7 @@ static const struct flag flag_table[] = {
     {"scenario", K_SCENARIO, F(scenario), 0, 0},
     {"n", K_INT, F(listeners), 1, 5000},
     {"speakers", K_INT, F(speakers), 1, 16},
+    {"talkers", K_INT, F(talkers), 0, 5000},
     {"seconds", K_INT, F(seconds), 1, 60},
     {"warmup", K_INT, F(warmup), 0, 30},
     {"join-timeout", K_INT, F(join_timeout), 1, 60},
@@ -63,6 +64,9 @@ static void usage(void)
          "  --scenario NAME       speaker-listeners (default), meeting, stage\n"
          "  -n N                  listeners (default 100; stage 1000), or meeting size (10)\n"
          "  --speakers K          speakers (default 1; stage 3)\n"
+         "  --talkers T           speakers per room (meeting: participants) sending the tone;\n"
+         "                        the others send Opus DTX silence, a frame per 400 ms\n"
+         "                        (default all; stage 1)\n"
          "  --seconds S           measurement window, at most 60 (default 10)\n"
          "  --warmup S            seconds between full reception and the window (default 2)\n"
          "  --join-timeout S      limit of each joining phase (default 30)\n"
@@ -149,6 +153,8 @@ static void apply_defaults(struct flags *f)
         f->speakers = stage ? 3 : 1;
     if (f->join_concurrency < 0)
         f->join_concurrency = stage || meeting ? 0 : 100;
+    if (f->talkers < 0)
+        f->talkers = stage ? 1 : meeting ? f->listeners : f->speakers; // a stage has one voice
     if (meeting)
         f->video = true; // every meeting participant sends audio and video
 }
@@ -175,7 +181,7 @@ int flags_parse(struct flags *f, int argc, char **argv)
     memset(f, 0, sizeof *f);
     snprintf(f->host, sizeof f->host, "127.0.0.1");
     f->port = 8080;
-    f->listeners = f->speakers = f->join_concurrency = -1;
+    f->listeners = f->speakers = f->join_concurrency = f->talkers = -1;
     f->seconds = 10;
     f->warmup = 2;
     f->join_timeout = 30;

@@ -21,6 +21,7 @@ struct flags {
     enum flags_scenario scenario;
     int listeners;        // -n: listeners, or meeting participants
     int speakers;         // --speakers
+    int talkers;          // speakers per room (meeting: participants) sending the tone
     int seconds;          // measurement window
     int warmup;           // seconds between "everyone receives" and the window
     int join_timeout;     // seconds the joining phases may take

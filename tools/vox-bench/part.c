@@ -261,6 +261,10 @@ static void local_of(const struct part *p, const struct mpeer *m, struct sdpgen_
 static void publish(struct part *p)
 {
     char err[160];
+    if (!p->tone && !(p->tone = tone_new(!p->talks))) {
+        part_fail(p, "libopus refused to make an encoder");
+        return;
+    }
     p->pub = mpeer_new(p->b->loop, p->b->cert, &peer_ops, p, err, sizeof err);
     if (!p->pub) {
         part_fail(p, "%s", err);
@@ -462,12 +466,6 @@ struct part *part_new(struct bench *b, int index, int room, bool publishes, int 
         free(p);
         return NULL;
     }
-    if (publishes && !(p->tone = tone_new())) {
-        snprintf(err, errcap, "libopus refused to make an encoder");
-        free(p->token);
-        free(p);
-        return NULL;
-    }
     return p;
 }
 
@@ -567,9 +565,10 @@ static void send_audio(struct part *p, uint64_t frame)
 {
     uint8_t opus[400], ext[8];
     int len = tone_next(p->tone, opus, sizeof opus);
-    if (len < 0)
-        return;
-    uint8_t level = 0x80 | TONE_LEVEL_DBOV; // voice activity, then -dBov (RFC 6464)
+    if (len <= 2)
+        return; // a DTX frame (or an encoder failure): nothing is sent, time goes on
+    // Voice activity, then -dBov (RFC 6464); silence is 127.
+    uint8_t level = p->talks ? 0x80 | TONE_LEVEL_DBOV : 127;
     struct rtp_ext_elem e = {.id = SDPGEN_LEVEL_EXTID, .len = 1, .data = &level};
     int ext_len = rtp_ext_write(ext, sizeof ext, RTP_EXT_ONE, &e, 1);
     struct rtp_hdr h = {

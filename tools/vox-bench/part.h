@@ -40,6 +40,7 @@ struct part {
     struct bench *b;
     int index, room;
     bool publishes, video, decode;
+    bool talks; // publishers: the tone, else DTX silence
     int expect; // streams it should receive (other publishers' tracks in its room)
     char identity[48];
     char *token;

@@ -17,8 +17,9 @@
 #include "part.h"
 #include "tone.h"
 
-#define MAX_REASONS 3
-#define STEPS       5
+#define MAX_REASONS  3
+#define SILENCE_DBFS -60.0 // decoded below this: a DTX (silent) speaker
+#define STEPS        5
 
 // The steps from join to first audio at a subscriber, in order.
 static const char *const step_names[STEPS] = {"joined", "offer", "ice", "dtls", "audio"};
@@ -47,7 +48,7 @@ struct report {
     struct summary fwd, seen; // ms: send -> kernel receive, send -> handled by vox-bench
     uint64_t fwd_over, seen_over;
     struct tone_result tone;
-    int tone_streams;
+    int tone_streams, loud_streams; // decoded; of which carry the tone (the rest DTX silence)
     double voxd_cores, bench_cores, per_core;
     double machine_busy, machine_softirq, machine_steal, machine_other; // cores
     double udp_in_pps, udp_out_pps;
@@ -233,13 +234,16 @@ static void streams(const struct bench *b, struct report *r)
                 tone_check_result(s->check, &t);
                 r->tone.frames += t.frames;
                 r->tone.errors += t.errors;
-                r->tone.dbfs = t.dbfs; // the streams carry the same tone: the last one says it
-                hz += t.hz;
                 r->tone_streams++;
+                if (t.dbfs > SILENCE_DBFS) { // a talker: the same tone everywhere
+                    r->tone.dbfs = t.dbfs;
+                    hz += t.hz;
+                    r->loud_streams++;
+                }
             }
         }
     }
-    r->tone.hz = r->tone_streams ? hz / r->tone_streams : 0;
+    r->tone.hz = r->loud_streams ? hz / r->loud_streams : 0;
     r->loss_audio = summarize(&la);
     r->loss_video = summarize(&lv);
     r->jitter_audio = summarize(&ja);
@@ -340,12 +344,13 @@ static void print_json(const struct bench *b, const struct report *r)
     for (int i = 0; i < r->nreasons; i++)
         json_array_append_new(reasons, json_string(r->reasons[i]));
     json_t *j = json_pack(
-        "{s:s, s:i, s:i, s:i, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "scenario",
-        flags_scenario_name(b->f.scenario), "rooms", b->nrooms, "speakers", b->nspeakers,
-        "listeners", b->nparts - b->nspeakers, "video", b->f.video, "participants", r->parts,
-        "started", r->started, "ws_open", r->opened, "joined", r->joined, "publishers",
-        r->publishers, "publishers_connected", r->pub_up, "subscribers", r->subscribers,
-        "subscribers_connected", r->sub_up, "failed", r->failed, "failures", reasons);
+        "{s:s, s:i, s:i, s:i, s:i, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:o}",
+        "scenario", flags_scenario_name(b->f.scenario), "rooms", b->nrooms, "speakers",
+        b->nspeakers, "talkers_per_room", b->f.talkers, "listeners", b->nparts - b->nspeakers,
+        "video", b->f.video, "participants", r->parts, "started", r->started, "ws_open", r->opened,
+        "joined", r->joined, "publishers", r->publishers, "publishers_connected", r->pub_up,
+        "subscribers", r->subscribers, "subscribers_connected", r->sub_up, "failed", r->failed,
+        "failures", reasons);
     json_object_set_new(j, "join_to_first_audio_ms", summary_json(&r->join_audio));
     json_object_set_new(j, "connect_to_first_audio_ms", summary_json(&r->start_audio));
     json_t *st = json_object();
@@ -373,7 +378,8 @@ static void print_json(const struct bench *b, const struct report *r)
     json_object_set_new(j, "send_to_kernel_receive_ms", summary_json(&r->fwd));
     json_object_set_new(j, "send_to_handled_ms", summary_json(&r->seen));
     json_object_set_new(j, "opus",
-                        json_pack("{s:i, s:I, s:I, s:f, s:f}", "streams", r->tone_streams, "frames",
+                        json_pack("{s:i, s:i, s:I, s:I, s:f, s:f}", "streams", r->tone_streams,
+                                  "with_tone", r->loud_streams, "frames",
                                   (json_int_t)r->tone.frames, "errors", (json_int_t)r->tone.errors,
                                   "tone_hz", r->tone.hz, "dbfs", r->tone.dbfs));
     json_object_set_new(j, "voxd",
@@ -411,9 +417,12 @@ static void print_summary(const char *name, const struct summary *s, const char 
 static void print_text(const struct bench *b, const struct report *r)
 {
     const struct flags *f = &b->f;
-    printf("vox-bench %s: %d speaker%s + %d %s in %d room%s, %s, window %.1f s after %d s "
-           "warm-up\n",
-           flags_scenario_name(f->scenario), b->nspeakers, b->nspeakers == 1 ? "" : "s",
+    int talking = 0;
+    for (int i = 0; i < b->nparts; i++)
+        talking += b->parts[i]->talks;
+    printf("vox-bench %s: %d speaker%s (%d talking, the rest DTX silence) + %d %s in %d room%s, "
+           "%s, window %.1f s after %d s warm-up\n",
+           flags_scenario_name(f->scenario), b->nspeakers, b->nspeakers == 1 ? "" : "s", talking,
            b->nparts - b->nspeakers, f->scenario == SCENARIO_MEETING ? "participants" : "listeners",
            b->nrooms, b->nrooms == 1 ? "" : "s", f->video ? "audio+video" : "audio", r->window_s,
            f->warmup);
@@ -458,10 +467,11 @@ static void print_text(const struct bench *b, const struct report *r)
     printf("  send -> handled        p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms: with "
            "vox-bench's own loop\n",
            r->seen.p50, r->seen.p95, r->seen.p99, r->seen.max);
-    printf("  opus                   %d stream%s decoded: %llu frames, %llu errors, tone %.1f Hz "
-           "at %.1f dBFS\n",
+    printf("  opus                   %d stream%s decoded: %llu frames, %llu errors; %d with the "
+           "tone (%.1f Hz at %.1f dBFS), %d silent\n",
            r->tone_streams, r->tone_streams == 1 ? "" : "s", (unsigned long long)r->tone.frames,
-           (unsigned long long)r->tone.errors, r->tone.hz, r->tone.dbfs);
+           (unsigned long long)r->tone.errors, r->loud_streams, r->tone.hz, r->tone.dbfs,
+           r->tone_streams - r->loud_streams);
     if (f->voxd_pid) {
         printf("  voxd cpu               %.1f %% of one core (all threads); busiest thread %d "
                "(%s) %.1f %%, next %.1f %%\n",

@@ -112,15 +112,18 @@ static int make_parts(struct bench *b, char *err, size_t errcap)
     b->parts = xcalloc((size_t)b->nparts, sizeof *b->parts);
     int idx = 0;
     for (int r = 0; r < b->nrooms; r++)
-        for (int j = 0; j < k; j++, idx++)
+        for (int j = 0; j < k; j++, idx++) {
             if (!(b->parts[idx] = part_new(b, idx, r, true, (k - 1) * tracks, err, errcap)))
                 return -1;
+            b->parts[idx]->talks = j < f->talkers;
+        }
     for (int i = 0; i < f->listeners; i++, idx++) {
         int r = i % b->nrooms;
         int expect = meeting ? (f->listeners - 1) * tracks : k * tracks;
         if (!(b->parts[idx] = part_new(b, idx, r, meeting, expect, err, errcap)))
             return -1;
         b->parts[idx]->decode = i < f->decode;
+        b->parts[idx]->talks = meeting && i < f->talkers;
         b->room_listeners[r]++;
     }
     return 0;

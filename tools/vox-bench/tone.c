@@ -20,7 +20,7 @@ struct tone {
     double amplitude;
 };
 
-struct tone *tone_new(void)
+struct tone *tone_new(bool silent)
 {
     int err;
     OpusEncoder *enc = opus_encoder_create(TONE_RATE, 1, OPUS_APPLICATION_VOIP, &err);
@@ -29,10 +29,11 @@ struct tone *tone_new(void)
     opus_encoder_ctl(enc, OPUS_SET_BITRATE(BITRATE));
     opus_encoder_ctl(enc, OPUS_SET_COMPLEXITY(COMPLEXITY));
     opus_encoder_ctl(enc, OPUS_SET_INBAND_FEC(1));
+    opus_encoder_ctl(enc, OPUS_SET_DTX(silent));
     struct tone *t = xcalloc(1, sizeof *t);
     t->enc = enc;
     // A sine's RMS is its amplitude / sqrt(2): this one sits at -TONE_LEVEL_DBOV.
-    t->amplitude = 32767.0 * sqrt(2.0) * pow(10.0, -TONE_LEVEL_DBOV / 20.0);
+    t->amplitude = silent ? 0 : 32767.0 * sqrt(2.0) * pow(10.0, -TONE_LEVEL_DBOV / 20.0);
     return t;
 }
 

@@ -5,6 +5,7 @@
 #ifndef VOX_BENCH_TONE_H
 #define VOX_BENCH_TONE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,10 +16,13 @@
 
 struct tone;
 
-// An encoder of the tone. NULL when libopus refuses.
-struct tone *tone_new(void);
+// An encoder of the tone, or with silent of digital silence with DTX on: then most frames
+// come out as 1 or 2 bytes, which a WebRTC sender does not send, and one every 400 ms is a
+// real frame. NULL when libopus refuses.
+struct tone *tone_new(bool silent);
 void tone_free(struct tone *t);
-// Encodes the next 20 ms into out[0..cap); the packet's length, or -1.
+// Encodes the next 20 ms into out[0..cap); the packet's length (at most 2: a DTX frame not
+// to send), or -1.
 int tone_next(struct tone *t, uint8_t *out, size_t cap);
 
 struct tone_check;
