@@ -13,10 +13,13 @@
 #include "flags.h"
 #include "procstat.h"
 
-#define BENCH_MAX_ROOMS       16
-#define BENCH_DELAY_BUCKET_NS 10000 // delay histograms: 10 us buckets...
-#define BENCH_DELAY_BUCKETS   20000 // ...up to 200 ms
-#define BENCH_ERRORS_SHOWN    5     // participant errors printed as they happen
+#define BENCH_MAX_ROOMS      16
+#define BENCH_FINE_NS        10000    // delay histograms: 10 us buckets...
+#define BENCH_FINE_BUCKETS   20000    // ...up to 200 ms...
+#define BENCH_COARSE_NS      10000000 // ...then 10 ms buckets...
+#define BENCH_COARSE_BUCKETS 6000     // ...up to 60 s (the last one holds everything later)
+#define BENCH_DELAY_BUCKETS  (BENCH_FINE_BUCKETS + BENCH_COARSE_BUCKETS)
+#define BENCH_ERRORS_SHOWN   5 // participant errors printed as they happen
 
 struct part;
 struct dtls_cert;
@@ -31,8 +34,8 @@ enum bench_phase {
 
 // A histogram of delays in the window.
 struct bench_hist {
-    uint32_t *bucket; // BENCH_DELAY_BUCKETS of them
-    uint64_t n, over, max_ns;
+    uint32_t *bucket;         // BENCH_DELAY_BUCKETS of them
+    uint64_t n, over, max_ns; // over: delays of 200 ms or more
 };
 
 // A snapshot at either end of the window.

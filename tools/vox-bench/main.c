@@ -38,15 +38,27 @@ void bench_log(struct bench *b, const char *fmt, ...)
 
 void bench_hist_add(struct bench_hist *h, uint64_t ns)
 {
+    const uint64_t fine_end = (uint64_t)BENCH_FINE_NS * BENCH_FINE_BUCKETS;
     h->n++;
     if (ns > h->max_ns)
         h->max_ns = ns;
-    uint64_t i = ns / BENCH_DELAY_BUCKET_NS;
-    if (i >= BENCH_DELAY_BUCKETS) {
+    uint64_t i = ns / BENCH_FINE_NS;
+    if (ns >= fine_end) {
         h->over++;
-        i = BENCH_DELAY_BUCKETS - 1;
+        uint64_t j = (ns - fine_end) / BENCH_COARSE_NS;
+        i = BENCH_FINE_BUCKETS + (j < BENCH_COARSE_BUCKETS ? j : BENCH_COARSE_BUCKETS - 1);
     }
     h->bucket[i]++;
+}
+
+// The upper edge of bucket i, in ms.
+static double bucket_edge_ms(int i)
+{
+    if (i < BENCH_FINE_BUCKETS)
+        return (i + 1) * (double)BENCH_FINE_NS / 1e6;
+    return ((double)BENCH_FINE_NS * BENCH_FINE_BUCKETS +
+            (double)(i - BENCH_FINE_BUCKETS + 1) * BENCH_COARSE_NS) /
+           1e6;
 }
 
 double bench_hist_rank(const struct bench_hist *h, double q)
@@ -54,9 +66,10 @@ double bench_hist_rank(const struct bench_hist *h, double q)
     uint64_t want = (uint64_t)ceil(q * (double)h->n), seen = 0;
     for (int i = 0; i < BENCH_DELAY_BUCKETS && want; i++) {
         seen += h->bucket[i];
-        if (seen >= want)
-            return i + 1 < BENCH_DELAY_BUCKETS ? (i + 1) * (double)BENCH_DELAY_BUCKET_NS / 1e6
-                                               : (double)h->max_ns / 1e6;
+        if (seen >= want) {
+            double edge = bucket_edge_ms(i), max = (double)h->max_ns / 1e6;
+            return edge < max ? edge : max;
+        }
     }
     return (double)h->max_ns / 1e6;
 }
