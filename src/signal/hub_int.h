@@ -34,7 +34,8 @@ struct hub_conn {
     int64_t refill_ms, window_ms, limited_ms, touched_ms;
     int64_t opened_ms; // a socket that has not joined after --join-timeout is closed
     int window_count;
-    struct media_part *mp; // its media (hub_media.c), from the join on
+    struct media_part *mp; // its media (hub_media.c), made when it first publishes or receives
+    int media_joined;      // joined: may publish and is offered what it should receive
 };
 
 struct room_slot {

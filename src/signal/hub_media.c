@@ -211,7 +211,7 @@ static void send_media_state(struct hub *r, struct hub_conn *c, const char *peer
 
 static bool unsubscribed(const struct media_part *mp, const char *track_id)
 {
-    for (int i = 0; i < mp->nunsub; i++)
+    for (int i = 0; mp && i < mp->nunsub; i++)
         if (strcmp(mp->unsub[i], track_id) == 0)
             return true;
     return false;
@@ -401,23 +401,37 @@ static void send_offer(struct hub_media *m, struct hub_conn *c, struct mroom *ro
     mp->pending = true;
 }
 
+// A socket's media state, made on first use: most of a large audience never publishes, and
+// until a track is published nobody receives anything either.
+static struct media_part *mp_of(struct hub_conn *c)
+{
+    if (!c->mp) {
+        c->mp = xcalloc(1, sizeof *c->mp);
+        c->mp->c = c;
+        c->mp->quality = -1;
+    }
+    return c->mp;
+}
+
 // Renegotiates c's receiving connection if what it should receive changed.
 static void sync_subscriber(struct hub_media *m, struct hub_conn *c)
 {
-    struct media_part *mp = c->mp;
-    if (!m->sfu || !mp || !c->joined || c->closing || !c->who.grants.subscribe)
+    if (!m->sfu || !c->media_joined || !c->joined || c->closing || !c->who.grants.subscribe)
         return;
-    if (mp->pending) {
-        mp->dirty = true;
-        return;
-    }
     struct mroom *room = room_of(m, c->who.room_id, false);
-    if (!mp->sub_open) {
+    if (!c->mp || !c->mp->sub_open) {
         bool any = false;
         for (struct mtrack *t = room ? room->tracks : NULL; t && !any; t = t->next)
             any = wants(c, t);
         if (!any)
             return; // no receiving connection until there is something to receive
+    }
+    struct media_part *mp = mp_of(c);
+    if (mp->pending) {
+        mp->dirty = true;
+        return;
+    }
+    if (!mp->sub_open) {
         sfu_peer_open(m->sfu, c->who.room_id, c->participant_id, SFU_SUBSCRIBER, &mp->sub);
         map_puts(&m->peers, mp->sub.peer_id, mp);
         mp->sub_open = true;
@@ -432,7 +446,7 @@ static void sync_subscriber(struct hub_media *m, struct hub_conn *c)
 static void sync_room(struct hub_media *m, const char *room_id)
 {
     for (struct hub_conn *c = hub_room_conns(m->hub, room_id); c; c = c->room_next)
-        if (c->joined && c->mp)
+        if (c->joined && c->media_joined)
             sync_subscriber(m, c);
 }
 
@@ -976,8 +990,16 @@ static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_i
 int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
                       json_t *fields)
 {
-    if (!c->mp)
+    if (!c->media_joined)
         return 0;
+    static const char *const ours[] = {"publish",   "subscribe_answer", "echo_start",
+                                       "echo_stop", "subscribe",        "unsubscribe"};
+    bool known = false;
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0] && !known; i++)
+        known = strcmp(type, ours[i]) == 0;
+    if (!known)
+        return 0;
+    mp_of(c);
     if (strcmp(type, "publish") == 0)
         on_publish(r, c, req_id, fields);
     else if (strcmp(type, "subscribe_answer") == 0)
@@ -995,11 +1017,7 @@ int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const
 
 void hub_media_joined(struct hub *r, struct hub_conn *c)
 {
-    if (!c->mp) {
-        c->mp = xcalloc(1, sizeof *c->mp);
-        c->mp->c = c;
-        c->mp->quality = -1;
-    }
+    c->media_joined = 1;
     sync_subscriber(r->media, c);
 }
 
