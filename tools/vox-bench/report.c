@@ -417,12 +417,17 @@ static void print_summary(const char *name, const struct summary *s, const char 
 static void print_text(const struct bench *b, const struct report *r)
 {
     const struct flags *f = &b->f;
-    int talking = 0;
-    for (int i = 0; i < b->nparts; i++)
+    int talking = 0, publishing = 0;
+    for (int i = 0; i < b->nparts; i++) {
         talking += b->parts[i]->talks;
-    printf("vox-bench %s: %d speaker%s (%d talking, the rest DTX silence) + %d %s in %d room%s, "
-           "%s, window %.1f s after %d s warm-up\n",
-           flags_scenario_name(f->scenario), b->nspeakers, b->nspeakers == 1 ? "" : "s", talking,
+        publishing += b->parts[i]->publishes;
+    }
+    char talk[64] = "";
+    if (talking < publishing)
+        snprintf(talk, sizeof talk, " (%d talking, the rest DTX silence)", talking);
+    printf("vox-bench %s: %d speaker%s%s + %d %s in %d room%s, %s, window %.1f s after %d s "
+           "warm-up\n",
+           flags_scenario_name(f->scenario), b->nspeakers, b->nspeakers == 1 ? "" : "s", talk,
            b->nparts - b->nspeakers, f->scenario == SCENARIO_MEETING ? "participants" : "listeners",
            b->nrooms, b->nrooms == 1 ? "" : "s", f->video ? "audio+video" : "audio", r->window_s,
            f->warmup);
