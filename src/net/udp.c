@@ -11,7 +11,11 @@
 #include "core/mem.h"
 
 #define RX_SLOTS 20 // libuv reads at most 20 datagrams per recvmmsg, each into 64 KiB
-#define SOCK_BUF (4 << 20)
+// The kernel's buffers: room to send bursts, but a receive queue short enough (about 25 ms at
+// 100k packets/s) that an overloaded worker drops packets instead of forwarding audio
+// seconds late and letting ICE consent checks expire behind the queue.
+#define SOCK_SNDBUF (4 << 20)
+#define SOCK_RCVBUF (1 << 20)
 
 socklen_t udp_addr_len(const struct sockaddr *sa)
 {
@@ -81,9 +85,9 @@ int udp_open(struct udp *u, uv_loop_t *loop, const char *ip, int port, udp_recv_
         udp_close(u, NULL);
         return rc;
     }
-    int sz = SOCK_BUF;
+    int sz = SOCK_SNDBUF;
     uv_send_buffer_size((uv_handle_t *)&u->handle, &sz);
-    sz = SOCK_BUF;
+    sz = SOCK_RCVBUF;
     uv_recv_buffer_size((uv_handle_t *)&u->handle, &sz);
     struct sockaddr_storage bound;
     int blen = sizeof bound;

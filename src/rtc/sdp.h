@@ -17,7 +17,7 @@
 // a=rtcp-fb lines in a video section and is 12 KB long; with simulcast, 13 a=extmap lines.
 #define SDP_MAX_LEN         65536 // bytes of a whole description
 #define SDP_MAX_LINE        1024  // bytes of one line, without its line end
-#define SDP_MAX_MEDIA       16    // m= sections
+#define SDP_MAX_MEDIA       32    // m= sections (a subscriber of a 16-person meeting gets 30)
 #define SDP_MAX_CODECS      64    // payload types on one m= line
 #define SDP_MAX_RTCP_FB     128   // a=rtcp-fb lines per section
 #define SDP_MAX_EXTMAPS     16    // a=extmap lines per section

@@ -100,8 +100,15 @@ static void fail(struct peer *p, const char *why)
 static void on_dtls(struct peer *p, const uint8_t *buf, size_t len)
 {
     int rc = dtls_feed(p->dtls, buf, len);
+    if (rc < 0 && dtls_state(p->dtls) == DTLS_STATE_CLOSED) { // a close_notify: a hang-up
+        if (p->state != PEER_CLOSED) {
+            p->state = PEER_CLOSED;
+            post_state(p, SFU_PEER_DISCONNECTED, "closed by the peer");
+        }
+        return;
+    }
     if (rc < 0) {
-        fail(p, dtls_error(p->dtls)[0] ? dtls_error(p->dtls) : "DTLS closed");
+        fail(p, dtls_error(p->dtls)[0] ? dtls_error(p->dtls) : "DTLS failed");
         return;
     }
     if (rc == 1) {

@@ -264,7 +264,7 @@ static bool diff_sections(struct hub_media *m, struct hub_conn *c, struct mroom 
                 s = &mp->secs[i]; // an inactive section of the same kind is reused
         if (!s) {
             if (mp->nsecs == SDP_MAX_MEDIA)
-                break; // a browser copes with 16 incoming tracks; the rest wait
+                break; // SDP_MAX_MEDIA incoming tracks at most; the rest wait
             s = &mp->secs[mp->nsecs];
             snprintf(s->mid, sizeof s->mid, "%d", mp->nsecs);
             mp->nsecs++;
@@ -590,7 +590,7 @@ static int read_sources(json_t *tracks, struct pub_source *out, int max, int *n,
     size_t i;
     json_t *v;
     if (!json_is_array(tracks) || json_array_size(tracks) > (size_t)max)
-        return *why = "tracks must be an array of at most 16 {mid, source}", -1;
+        return *why = "tracks must be an array of at most 32 {mid, source}", -1;
     json_array_foreach(tracks, i, v)
     {
         const char *mid = json_string_value(json_object_get(v, "mid"));

@@ -1115,7 +1115,7 @@ static void test_limits(void **state)
         {"m=audio 9 RTP/AVP 0\r\n", "a=ssrc-group:FID ##\r\n", SDP_MAX_SSRC_GROUPS, 6},
         {"m=audio 9 RTP/AVP 0\r\n", "a=rid:r## send\r\n", SDP_MAX_RIDS, 7},
     };
-    static const char *const needles[] = {"more than 16 m= sections",   "a=extmap: more than 16",
+    static const char *const needles[] = {"more than 32 m= sections",   "a=extmap: more than 16",
                                           "a=ssrc: more than 32",       "a=rtcp-fb: more than 128",
                                           "a=candidate: more than 16",  "a=msid: more than 4",
                                           "a=ssrc-group: more than 16", "a=rid: more than 8"};
