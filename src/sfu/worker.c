@@ -175,6 +175,9 @@ static void on_timer(uv_timer_t *t)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    char name[16];
+    snprintf(name, sizeof name, "voxd-media-%d", w->index); // for top -H, perf and /proc
+    pthread_setname_np(pthread_self(), name);
     uv_run(&w->loop, UV_RUN_DEFAULT);
     map_fini(&w->rooms);
     map_fini(&w->peers);
