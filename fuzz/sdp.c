@@ -3,6 +3,7 @@
 // is written and parsed back to the same struct, byte for byte; sdp_answer on it must not
 // crash, and an answer it builds must write and parse back the same way.
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ static void round_trip(const struct sdp *s)
         sbuf_fini(&out);
         return;
     }
-    if (rc != 0 || memcmp(s, back, sizeof *s) != 0)
+    // The parser clears the session part and each section it fills, not the rest.
+    if (rc != 0 || memcmp(s, back, offsetof(struct sdp, media)) != 0 ||
+        memcmp(s->media, back->media, s->n_media * sizeof s->media[0]) != 0)
         abort();
     sbuf_fini(&out);
 }

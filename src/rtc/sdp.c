@@ -873,6 +873,7 @@ static int on_media_line(struct parser *p, char *v)
     if (s->n_media == SDP_MAX_MEDIA)
         return fail(p, SDP_ERR_LIMIT, "more than %d m= sections", SDP_MAX_MEDIA);
     struct sdp_media *m = &s->media[s->n_media];
+    memset(m, 0, sizeof *m);
     char *media = next_tok(&v), *port = next_tok(&v), *proto = next_tok(&v);
     v = skip_blanks(v);
     if (!proto || !*v)
@@ -1037,7 +1038,9 @@ static int on_line(struct parser *p, char *line, size_t n)
 int sdp_parse(struct sdp *out, const char *text, size_t len, char *err, size_t errcap)
 {
     struct parser p = {.s = out, .err = err, .errcap = errcap, .what = ""};
-    memset(out, 0, sizeof *out);
+    // Only the session part is cleared here and each section as it starts: a whole struct
+    // sdp is over a megabyte, and most descriptions have a few sections.
+    memset(out, 0, offsetof(struct sdp, media));
     if (err && errcap)
         err[0] = '\0';
     if (len > SDP_MAX_LEN)

@@ -203,7 +203,7 @@ struct sdp_media {
     uint32_t sctpmap_streams;
 };
 
-// A whole description, about 600 KB: allocate it on the heap. sdp_parse fills it; callers
+// A whole description, about 1.2 MB: allocate it on the heap. sdp_parse fills it; callers
 // building one for sdp_write zero it first (zero means absent everywhere: no attribute, no
 // direction, no setup).
 struct sdp {
@@ -229,7 +229,8 @@ struct sdp {
 // Short stable name of an sdp_err code ("syntax", "limit", ...), for metric labels.
 const char *sdp_err_name(int err);
 
-// Parses text[0..len) (need not be NUL-terminated) into *out, which is zeroed first and
+// Parses text[0..len) (need not be NUL-terminated) into *out, whose session part and each
+// section it fills are zeroed first (sections past n_media are left as they were), and
 // unspecified on error. Lines end in \r\n or \n; the first must be v=0 and an o= line must
 // follow. Unknown attributes are skipped, unknown line types refused (RFC 8866 §5), and so
 // are a second value of a single-valued attribute in one scope (mid, setup, direction,
@@ -292,14 +293,14 @@ struct sdp_local {
     uint64_t sess_id, sess_version;
 };
 
-// Builds in *answer (zeroed first) voxd's answer to a publisher's offer. Per section, the
-// offer's mid; codecs in voxd's preference: audio Opus/48000/2 only (fmtp minptime,
-// useinbandfec=1 and usedtx=1 kept where offered), video VP8, then H.264 packetization-mode 1
-// (profile-level-id 42e01f first), then VP9 profile 0, each with its RTX payload type; their
-// rtcp-fb among nack, nack pli, ccm fir, goog-remb, transport-cc; the extmaps for mid,
-// ssrc-audio-level, abs-send-time and transport-wide-cc with the offer's ids; the direction
-// mirrored and limited by local->dir; setup passive (active if the offer is passive); local's
-// ICE, fingerprint and host candidates; a BUNDLE group of the accepted mids in the offer's
+// Builds in *answer (session part and each section zeroed as it is made) voxd's answer to a
+// publisher's offer. Per section, the offer's mid; codecs in voxd's preference: audio Opus/48000/2
+// only (fmtp minptime, useinbandfec=1 and usedtx=1 kept where offered), video VP8, then H.264
+// packetization-mode 1 (profile-level-id 42e01f first), then VP9 profile 0, each with its RTX
+// payload type; their rtcp-fb among nack, nack pli, ccm fir, goog-remb, transport-cc; the extmaps
+// for mid, ssrc-audio-level, abs-send-time and transport-wide-cc with the offer's ids; the
+// direction mirrored and limited by local->dir; setup passive (active if the offer is passive);
+// local's ICE, fingerprint and host candidates; a BUNDLE group of the accepted mids in the offer's
 // order. Sections with no common codec, outside the offer's BUNDLE group, already rejected,
 // of another kind, or data channels without local->accept_data are rejected (port 0, mid
 // only). The answer has no ssrc or msid lines: voxd's tracks go out in its own offers.

@@ -353,7 +353,7 @@ static int answer_section(const struct sdp *offer, const struct sdp_media *o,
 int sdp_answer(const struct sdp *offer, const struct sdp_local *local, struct sdp *answer,
                char *err, size_t errcap)
 {
-    memset(answer, 0, sizeof *answer);
+    memset(answer, 0, offsetof(struct sdp, media)); // sections are cleared as they are made
     if (err && errcap)
         err[0] = '\0';
     int rc = check_local(local, err, errcap);
@@ -371,6 +371,7 @@ int sdp_answer(const struct sdp *offer, const struct sdp_local *local, struct sd
     memcpy(answer->msid_semantic, "WMS", 4);
     bool accepted[SDP_MAX_MEDIA] = {false};
     for (unsigned i = 0; i < offer->n_media && i < SDP_MAX_MEDIA; i++) {
+        memset(&answer->media[i], 0, sizeof answer->media[i]);
         rc = answer_section(offer, &offer->media[i], local, &answer->media[i], err, errcap);
         if (rc < 0)
             return rc;

@@ -302,6 +302,7 @@ static void idle_codec(enum sfu_kind kind, struct sdp_codec *c)
 static void offer_section(struct hub_media *m, const struct media_part *mp,
                           const struct msection *s, struct mroom *room, struct sdp_media *sm)
 {
+    memset(sm, 0, sizeof *sm);
     struct mtrack *t = s->track_id[0] ? track_by_id(room, s->track_id) : NULL;
     struct sdp_codec codec;
     if (t)
@@ -353,7 +354,8 @@ static void offer_section(struct hub_media *m, const struct media_part *mp,
 static void send_offer(struct hub_media *m, struct hub_conn *c, struct mroom *room)
 {
     struct media_part *mp = c->mp;
-    struct sdp *o = xcalloc(1, sizeof *o);
+    struct sdp *o = xmalloc(sizeof *o); // cleared as far as it is used (it is over 1 MB)
+    memset(o, 0, offsetof(struct sdp, media));
     snprintf(o->origin_user, sizeof o->origin_user, "-");
     o->sess_id = mp->sess_id;
     o->sess_version = (uint64_t)++mp->version;
@@ -467,7 +469,7 @@ static void on_subscribe_answer(struct hub *r, struct hub_conn *c, const char *r
                        "that answer is not for the offer voxd is waiting on");
         return;
     }
-    struct sdp *a = xcalloc(1, sizeof *a);
+    struct sdp *a = xmalloc(sizeof *a); // sdp_parse clears what it fills
     char err[160];
     if (sdp_parse(a, text, strlen(text), err, sizeof err)) {
         hub_send_error(r, c, req_id, "invalid_sdp", "sdp", err);
@@ -869,8 +871,8 @@ static void on_publish(struct hub *r, struct hub_conn *c, const char *req_id, js
         return;
     }
     struct pub_ctx *x = xcalloc(1, sizeof *x);
-    x->offer = xcalloc(1, sizeof *x->offer);
-    x->answer = xcalloc(1, sizeof *x->answer);
+    x->offer = xmalloc(sizeof *x->offer); // sdp_parse and sdp_answer clear what they fill
+    x->answer = xmalloc(sizeof *x->answer);
     sbuf sdp;
     sbuf_init(&sdp);
     if (load_ctx(r, c, req_id, fields, x) == 0 && check_publish(r, c, req_id, x) == 0 &&
