@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "core/mem.h"
+#include "media/keyframe.h"
 #include "media/pktcache.h"
 #include "media/rtcp.h"
 #include "media/rtcp_fb.h"
@@ -24,6 +25,7 @@
 #define SERVER_SSRC       1    // sender SSRC of the feedback voxd itself originates
 #define RR_EVERY_MS       1000 // receiver reports to publishers
 #define NACK_MAX_GAP      16   // a longer gap asks for a keyframe instead
+#define KEYFRAME_GATE_MS  3000 // a subscriber waits this long for a keyframe, then gets deltas
 
 // ---- rooms ----
 
@@ -119,6 +121,8 @@ void router_down_add(struct worker *w, struct sroom *r, struct peer *sub, const 
     RAND_bytes((uint8_t *)&seq, sizeof seq);
     RAND_bytes((uint8_t *)&ts, sizeof ts);
     rewrite_init(&d->rw, out_ssrc, t->d.clock_rate, (uint16_t)(seq & 0x7fff), ts);
+    d->need_keyframe = t->d.kind == SFU_VIDEO;
+    d->gate_since_ms = w->now_ms;
     arr_push(&t->downs, &t->ndowns, &t->downs_cap, d);
     arr_push(&sub->downs, &sub->ndowns, &sub->downs_cap, d);
     if (sub->state == PEER_CONNECTED)
@@ -344,8 +348,26 @@ static void forward(struct worker *w, struct track *t, const struct rtp_hdr *h, 
         struct peer *sub = d->sub;
         uint16_t seq;
         uint32_t ts;
-        if (!sub->receive || sub->state != PEER_CONNECTED ||
-            rewrite_map(&d->rw, h->ssrc, h->seq, h->ts, w->now_ms, &seq, &ts))
+        if (!sub->receive || sub->state != PEER_CONNECTED)
+            continue;
+        if (d->rw.started && h->ssrc != d->rw.in_ssrc && t->d.kind == SFU_VIDEO &&
+            !d->need_keyframe) { // a new source: its first frames refer to nothing sent yet
+            d->need_keyframe = true;
+            d->gate_since_ms = w->now_ms;
+        }
+        if (d->need_keyframe) {
+            if (!keyframe_starts(t->d.keyframe_codec, h->payload, h->payload_len) &&
+                w->now_ms - d->gate_since_ms < KEYFRAME_GATE_MS) {
+                t->pli_wanted = true; // asked again when the throttle allows
+                continue;
+            }
+            d->need_keyframe = false;
+            if (keyframe_starts(t->d.keyframe_codec, h->payload, h->payload_len))
+                w->stats.keyframe_gated++;
+            else
+                w->stats.keyframe_timeouts++;
+        }
+        if (rewrite_map(&d->rw, h->ssrc, h->seq, h->ts, w->now_ms, &seq, &ts))
             continue;
         uint8_t *slot = udp_slot(&w->udp);
         size_t n = write_copy(slot, h, end, pt, seq, ts, d->rw.out_ssrc);
@@ -634,6 +656,8 @@ static void report_counters(struct worker *w)
     c->tx_bytes = w->udp.stats.tx_bytes;
     c->tx_dropped = w->udp.stats.tx_dropped;
     c->forwarded = s->forwarded;
+    c->keyframe_starts = s->keyframe_gated;
+    c->keyframe_timeouts = s->keyframe_timeouts;
     c->nack_resent = s->nack_resent;
     c->peers = w->peers.count;
     c->rooms = w->rooms.count;

@@ -151,6 +151,8 @@ void sfu_counters(const struct sfu *s, struct sfu_counters *out)
         out->tx_bytes += c->tx_bytes;
         out->tx_dropped += c->tx_dropped;
         out->forwarded += c->forwarded;
+        out->keyframe_starts += c->keyframe_starts;
+        out->keyframe_timeouts += c->keyframe_timeouts;
         out->nack_resent += c->nack_resent;
         out->peers += c->peers;
         out->rooms += c->rooms;

@@ -84,6 +84,7 @@ struct sfu_track_desc {
     uint8_t pt_out[128];     // publisher payload type -> the subscribers' payload type; 0: drop
     uint8_t audio_level_ext; // header extension id of ssrc-audio-level, 0 if not negotiated
     uint8_t primary_pt;      // the publisher's payload type that its RTX packets repair
+    uint8_t keyframe_codec;  // enum keyframe_codec (media/keyframe.h) of a video track
 };
 
 struct sfu;
@@ -92,6 +93,7 @@ struct sfu;
 struct sfu_counters {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_dropped;
     uint64_t forwarded, nack_resent;
+    uint64_t keyframe_starts, keyframe_timeouts; // video down tracks started on a keyframe / not
     uint64_t peers, rooms;
     // Received datagrams dropped, by reason (sfu_drop_names).
 #define SFU_DROP_REASONS 8

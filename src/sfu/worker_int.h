@@ -85,9 +85,10 @@ struct downtrack {
     struct peer *sub;
     struct rewrite rw;
     uint64_t packets, octets;
-    bool need_keyframe; // video: asked for one for this subscriber and not seen it yet
-    uint32_t sr_mid;    // middle NTP bits of the last SR forwarded to the subscriber
-    int64_t sr_sent_ms; // and when: its RR's LSR/DLSR then give the round trip
+    bool need_keyframe;    // video: held back until a keyframe starts (a new subscriber or source)
+    int64_t gate_since_ms; // since when (after KEYFRAME_GATE_MS it gives up and forwards)
+    uint32_t sr_mid;       // middle NTP bits of the last SR forwarded to the subscriber
+    int64_t sr_sent_ms;    // and when: its RR's LSR/DLSR then give the round trip
 };
 
 struct track {
@@ -159,6 +160,7 @@ struct worker_stats {
     uint64_t stun_bad, stun_auth_fail, srtp_fail, srtp_replay, no_track, forwarded, nack_resent;
     uint64_t not_connected; // media before DTLS finished, or after the peer closed
     uint64_t rtx_repaired, nack_sent;
+    uint64_t keyframe_gated, keyframe_timeouts; // subscribers started on a keyframe / gave up
 };
 
 struct worker {

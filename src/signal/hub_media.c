@@ -17,6 +17,7 @@
 #include "core/map.h"
 #include "core/mem.h"
 #include "domain/participant.h"
+#include "media/keyframe.h"
 #include "media/speaking.h"
 #include "rtc/dtls.h"
 #include "rtc/sdp.h"
@@ -678,6 +679,7 @@ static void echo_add(struct hub_media *m, struct hub_conn *c, struct mroom *room
     room->tracks = e;
     sfu_down_add(m->sfu, room->id, c->mp->echo.peer_id, src->id, e->ssrc);
     struct sfu_track_desc d = {.kind = e->kind, .ssrc = e->ssrc, .clock_rate = e->codec.clock};
+    d.keyframe_codec = (uint8_t)keyframe_codec_of(e->codec.name);
     snprintf(d.track_id, sizeof d.track_id, "%s", e->id);
     snprintf(d.peer_id, sizeof d.peer_id, "%s", c->mp->echo.peer_id);
     d.pt_out[e->codec.pt & 127] = e->codec.pt; // already voxd's numbering
@@ -700,6 +702,7 @@ static void track_desc(const struct mtrack *t, const struct sdp_media *am, uint3
             d->pt_out[am->codecs[k].pt] = (uint8_t)pt;
     }
     d->primary_pt = am->codecs[0].pt; // the offer's numbering, which the answer keeps
+    d->keyframe_codec = (uint8_t)keyframe_codec_of(am->codecs[0].name);
     for (int e = 0; e < am->n_extmaps; e++)
         if (strcmp(am->extmaps[e].uri, AUDIO_LEVEL_URI) == 0 && am->extmaps[e].id < 15)
             d->audio_level_ext = (uint8_t)am->extmaps[e].id;
@@ -1111,6 +1114,13 @@ void hub_media_metrics(struct hub *r, sbuf *out)
     for (int k = 0; k < SFU_DROP_REASONS; k++)
         sbuf_printf(out, "vox_media_dropped_total{reason=\"%s\"} %llu\n", sfu_drop_names[k],
                     (unsigned long long)c.dropped[k]);
+    sbuf_printf(out,
+                "# HELP vox_media_keyframe_starts_total Video sent to a subscriber starting on a "
+                "keyframe, by how: recognised, or after waiting too long for one.\n"
+                "# TYPE vox_media_keyframe_starts_total counter\n"
+                "vox_media_keyframe_starts_total{how=\"keyframe\"} %llu\n"
+                "vox_media_keyframe_starts_total{how=\"timeout\"} %llu\n",
+                (unsigned long long)c.keyframe_starts, (unsigned long long)c.keyframe_timeouts);
 }
 
 // ---- what the workers report ----

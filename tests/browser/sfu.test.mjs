@@ -199,6 +199,13 @@ test('three tabs in an sfu room: everyone receives the others; server mute stops
   assert.equal(refused, 'forbidden');
   await receivesFrom(v, [a, b, c]); // and it receives everyone
 
+  // Every subscriber's video started on a keyframe voxd recognised (none timed out waiting).
+  await sleep(2200); // the workers' counters come every 2 s
+  const metrics = await (await fetch(`${vox.url}/metrics`)).text();
+  const kf = (how) => Number((new RegExp(`vox_media_keyframe_starts_total\\{how="${how}"\\} (\\d+)`).exec(metrics) || [])[1]);
+  assert.ok(kf('keyframe') >= 6, `video starts on keyframes: ${kf('keyframe')}`);
+  assert.equal(kf('timeout'), 0, 'no subscriber waited out the keyframe gate');
+
   // Carol reloads her page and joins again with the same token: media flows again both ways.
   await c.reload();
   await connect(c, { audio: true, video: true });
