@@ -58,6 +58,9 @@ struct participant_filter {
     const char *session_id; // NULL = any
     const char *status;     // a status name, PARTICIPANTS_PRESENT/ACTIVE, or NULL = any
     int limit, offset;
+    // With PARTICIPANTS_PRESENT only: role names to leave out (NULL = none), so a large
+    // audience is not read row by row to list the few people running the room.
+    const char *except_role[2];
 };
 
 struct store_participant_ops {
@@ -77,6 +80,9 @@ struct store_participant_ops {
     int (*touch)(store *s, const char *id, int64_t now_ms);
     // Participants occupying a seat (joining, connected, reconnecting) in the session.
     int (*count_present)(store *s, const char *session_id, int *n);
+    // The same, counting only participants whose role is role_a or role_b (may be NULL).
+    int (*count_present_roles)(store *s, const char *session_id, const char *role_a,
+                               const char *role_b, int *n);
     // Across every org: participants in status whose last_seen is before seen_before, oldest
     // first, at most limit (presence timeouts).
     int (*list_idle)(store *s, const char *status, int64_t seen_before, int limit,

@@ -54,7 +54,8 @@ static const char SQL_FIND_ACTIVE[] =
 static const char SQL_LIST_ANY[] =
     "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND (?4 IS NULL OR status = ?4)" LIST_TAIL;
 static const char SQL_LIST_PRESENT[] =
-    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " PRESENT_SQL LIST_TAIL;
+    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " PRESENT_SQL
+    " AND (?7 IS NULL OR role NOT IN (?7, coalesce(?8, ?7)))" LIST_TAIL;
 static const char SQL_LIST_ACTIVE[] =
     "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " ACTIVE_SQL LIST_TAIL;
 static const char SQL_UPDATE[] =
@@ -67,6 +68,9 @@ static const char SQL_UPDATE[] =
 static const char SQL_TOUCH[] = "UPDATE participants SET last_seen = ?2 WHERE id = ?1";
 static const char SQL_COUNT_PRESENT[] =
     "SELECT count(*) FROM participants WHERE session_id = ?1 AND status IN " PRESENT_SQL;
+static const char SQL_COUNT_PRESENT_ROLES[] =
+    "SELECT count(*) FROM participants WHERE session_id = ?1 AND status IN " PRESENT_SQL
+    " AND role IN (?2, coalesce(?3, ?2))";
 static const char SQL_ADD_SPEAKING[] =
     "UPDATE participants SET speaking_ms = speaking_ms + ?3 WHERE id = ?2 AND org_id = ?1";
 static const char SQL_ADD_SESSION_SPEAKING[] =
@@ -213,6 +217,10 @@ static int participant_list(store *s, const char *org_id, const struct participa
     sq_text(st, 4, status);
     sq_int(st, 5, f->limit);
     sq_int(st, 6, f->offset);
+    if (sql == SQL_LIST_PRESENT) {
+        sq_text(st, 7, f->except_role[0]);
+        sq_text(st, 8, f->except_role[1]);
+    }
     return sq_many(s, st, f->limit, sizeof **out, participant_row, (void **)out, n);
 }
 
@@ -241,6 +249,22 @@ static int participant_count_present(store *s, const char *session_id, int *n)
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, session_id);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    int err = sq_err(s, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+static int participant_count_present_roles(store *s, const char *session_id, const char *role_a,
+                                           const char *role_b, int *n)
+{
+    sqlite3_stmt *st = sq_stmt(s, SQL_COUNT_PRESENT_ROLES);
+    if (!st)
+        return VOX_EIO;
+    sq_text(st, 1, session_id);
+    sq_text(st, 2, role_a);
+    sq_text(st, 3, role_b);
     int rc = sqlite3_step(st);
     *n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     int err = sq_err(s, rc);
@@ -314,6 +338,7 @@ const struct store_participant_ops sqlite_participant_ops = {
     .update = participant_update,
     .touch = participant_touch,
     .count_present = participant_count_present,
+    .count_present_roles = participant_count_present_roles,
     .list_idle = participant_list_idle,
     .add_speaking = participant_add_speaking,
     .set_network = participant_set_network,

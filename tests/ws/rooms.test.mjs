@@ -317,3 +317,22 @@ test('a host joining after guests started waiting sees them in joined.waiting', 
   assert.equal(plain.joined.type, 'waiting');
   assert.ok(early.p.id);
 });
+
+test('audiences: listeners are counted, not listed to each other; the moderator sees them all', async () => {
+  const o = await vox.newOrg('ws-audience');
+  const room = await o.createRoom({ type: 'stage' });
+  const mod = await joinAs(o, room.id, 'mod', { role: 'moderator' });
+  const a = await joinAs(o, room.id, 'ann');
+  const b = await joinAs(o, room.id, 'ben');
+  assert.equal(b.p.role, 'audience');
+  const bj = b.all.find((m) => m.type === 'joined');
+  assert.deepEqual(bj.participants.map((p) => p.identity), ['mod'], 'an audience member is shown the moderator only');
+  assert.equal(bj.audience_count, 2);
+  await mod.next('participant_joined', (m) => m.participant.identity === 'ben');
+  await a.none((m) => m.type === 'participant_joined' && m.participant.identity === 'ben', 'ben announced to ann', 300);
+  await a.next('audience_count', (m) => m.count === 2, 3000);
+  const late = await joinAs(o, room.id, 'mo2', { role: 'moderator' });
+  const lj = late.all.find((m) => m.type === 'joined');
+  assert.deepEqual(lj.participants.map((p) => p.identity).sort(), ['ann', 'ben', 'mod']);
+  assert.equal(lj.audience_count, 2);
+});
