@@ -16,6 +16,10 @@
 #include "sfu/worker_int.h"
 
 #define CONSENT_TIMEOUT_MS 30000
+// A connected DTLS object is kept this long, to answer a peer whose last handshake flight
+// was lost (it retransmits within a few seconds), then freed: OpenSSL keeps about 59 KB of
+// handshake and record buffers per connection that SRTP never needs.
+#define DTLS_KEEP_MS 10000
 
 static void post_state(struct peer *p, enum sfu_peer_state st, const char *reason)
 {
@@ -118,6 +122,7 @@ static void on_dtls(struct peer *p, const uint8_t *buf, size_t len)
             return;
         }
         p->state = PEER_CONNECTED;
+        p->connected_ms = p->w->now_ms;
         post_state(p, SFU_PEER_CONNECTED, "");
         router_peer_connected(p);
     }
@@ -125,7 +130,7 @@ static void on_dtls(struct peer *p, const uint8_t *buf, size_t len)
 
 void peer_set_remote(struct peer *p, const char *fingerprint)
 {
-    if (p->dtls || p->state == PEER_CLOSED)
+    if (p->dtls || p->dtls_done || p->state == PEER_CLOSED)
         return; // the first answer's fingerprint holds for the connection
     snprintf(p->remote_fp, sizeof p->remote_fp, "%s", fingerprint);
     p->dtls = dtls_new((struct dtls_cert *)p->w->cert, DTLS_ROLE_SERVER, fingerprint, dtls_send, p);
@@ -201,8 +206,8 @@ void peer_on_datagram(struct peer *p, const uint8_t *buf, size_t len)
     p->rx_bytes += len;
     if (buf[0] >= 20 && buf[0] <= 63) {
         w->stats.rx_dtls++;
-        if (p->state == PEER_CLOSED)
-            return;
+        if (p->state == PEER_CLOSED || p->dtls_done)
+            return; // after the handshake's object is gone, DTLS records are not read
         if (p->dtls) {
             on_dtls(p, buf, len);
         } else if (p->nearly < PEER_EARLY_MAX) { // before the answer told us its fingerprint
@@ -280,4 +285,10 @@ void peer_tick(struct peer *p)
     }
     if (p->dtls && dtls_timeout_ms(p->dtls) == 0 && dtls_on_timeout(p->dtls) < 0)
         fail(p, dtls_error(p->dtls));
+    if (p->dtls && p->state == PEER_CONNECTED && p->w->now_ms - p->connected_ms > DTLS_KEEP_MS) {
+        dtls_free(p->dtls);
+        p->dtls = NULL;
+        p->dtls_done = true;
+        p->w->freed_dtls++;
+    }
 }

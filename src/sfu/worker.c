@@ -3,6 +3,7 @@
 // demultiplexed as RFC 7983 says (first byte 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP); STUN
 // finds its peer by the local ufrag in USERNAME, everything else by the remote address that
 // an authenticated check nominated. Unknown senders are dropped before any crypto runs.
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,13 @@ static void on_timer(uv_timer_t *t)
         peer_tick(p);
     router_tick(w);
     udp_flush(&w->udp);
+    // Freed handshake buffers go back to the system (glibc keeps them otherwise): at most
+    // once a second, and only after some were freed.
+    if (w->freed_dtls && w->now_ms - w->last_trim_ms >= 1000) {
+        w->freed_dtls = 0;
+        w->last_trim_ms = w->now_ms;
+        malloc_trim(0);
+    }
 }
 
 static void *worker_main(void *arg)

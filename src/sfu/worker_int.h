@@ -130,7 +130,9 @@ struct peer {
     char addr_key[MAP_KEY_MAX]; // its key in worker.by_addr
     size_t addr_key_len;
     int64_t last_check_ms; // last authenticated STUN request: consent freshness
-    struct dtls *dtls;
+    struct dtls *dtls;     // freed DTLS_KEEP_MS after the handshake: only SRTP is needed then
+    bool dtls_done;        // the handshake finished and its object is gone
+    int64_t connected_ms;
     struct rtp_crypto *crypto;
     uint8_t *early[PEER_EARLY_MAX];
     size_t early_len[PEER_EARLY_MAX];
@@ -178,7 +180,8 @@ struct worker {
     map by_ufrag;                 // local ufrag -> struct peer
     map by_addr;                  // remote address -> struct peer
     int64_t now_ms;
-    int64_t last_levels_ms, last_stats_ms, last_rr_ms;
+    int64_t last_levels_ms, last_stats_ms, last_rr_ms, last_trim_ms;
+    int freed_dtls; // DTLS objects freed since the heap was last trimmed
     struct worker_stats stats;
     uint8_t scratch[UDP_MTU]; // a received packet, decrypted in place
     bool stopping;
