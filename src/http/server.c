@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "http/response.h"
@@ -22,6 +23,7 @@
 #define KEEP_BUF       (16u << 10)  // an idle buffer bigger than this is freed, not kept
 #define TURN_REQUESTS  32           // pipelined requests run per connection per loop turn,
 #define TURN_BYTES     (256u << 10) // or fewer if their answers come to this much
+#define TURN_NS        5000000u     // or fewer if they took this long (big answers, slow builds)
 
 int64_t server_now(struct http_server *s)
 {
@@ -444,18 +446,20 @@ static void stop_reading(struct conn *c)
 }
 
 // Goes over buffered input while requests can be answered in order. A long pipeline runs
-// TURN_REQUESTS (or TURN_BYTES of answers) at a time and then waits for the next loop turn
+// TURN_REQUESTS (or TURN_BYTES of answers, or TURN_NS of work) at a time and then waits for
+// the next loop turn
 // (on_idle), so one client's 64 KiB of requests does not hold up every other connection; and
 // it waits while its answers back up (on_write goes on), so a client that sends and never
 // reads costs OUT_HIGH_WATER, not an answer for every request it sent.
 static void process_http(struct conn *c)
 {
     int turn = 0;
-    uint64_t queued = c->queued;
+    uint64_t queued = c->queued, t0 = clock_mono_ns();
     while (c->state == CONN_HTTP && !c->busy && !c->closing) {
         if (c->out.len + c->wout.len > OUT_HIGH_WATER)
             break;
-        if (turn == TURN_REQUESTS || c->queued - queued >= TURN_BYTES) {
+        if (turn == TURN_REQUESTS || c->queued - queued >= TURN_BYTES ||
+            (turn > 0 && clock_mono_ns() - t0 >= TURN_NS)) {
             mark_ready(c);
             break;
         }
