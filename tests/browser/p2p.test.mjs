@@ -64,6 +64,7 @@ async function openAndJoin(room, name) {
   assert.equal(r.status(), 200, 'the demo app is served at /');
   await tid(page, 'room', 'room-input').fill(room, { timeout: 10000 });
   await tid(page, 'name', 'name-input').fill(name, { timeout: 10000 });
+  await tid(page, 'type-select').selectOption('video:p2p', { timeout: 10000 }); // sfu is the default
   await tid(page, 'join', 'join-button').click({ timeout: 10000 });
   await until(() => page.evaluate(() => !!window.voxRoom), `${name}: window.voxRoom after join\n${logs.join('\n')}`, 15000);
   return page;
