@@ -69,8 +69,11 @@ struct media_part {
     bool pending, dirty; // an offer awaits its answer; something changed meanwhile
     struct msection secs[SDP_MAX_MEDIA];
     int nsecs;
-    char (*unsub)[SFU_ID_MAX]; // tracks this participant asked not to receive (UNSUB_MAX)
+    // The tracks the participant picked (UNSUB_MAX at most): with auto-subscribe (the
+    // default) the ones it asked not to receive, without it the only ones it receives.
+    char (*unsub)[SFU_ID_MAX];
     int nunsub;
+    bool manual;  // auto-subscribe is off
     bool echo_on; // a pre-call echo test runs
     struct sfu_peer_info echo;
     bool pub_connected, sub_connected; // seen connected (connection.established was logged)
@@ -212,10 +215,10 @@ static void send_media_state(struct hub *r, struct hub_conn *c, const char *peer
 
 static bool unsubscribed(const struct media_part *mp, const char *track_id)
 {
-    for (int i = 0; mp && i < mp->nunsub; i++)
-        if (strcmp(mp->unsub[i], track_id) == 0)
-            return true;
-    return false;
+    bool listed = false;
+    for (int i = 0; mp && i < mp->nunsub && !listed; i++)
+        listed = strcmp(mp->unsub[i], track_id) == 0;
+    return mp && mp->manual ? !listed : listed;
 }
 
 static bool wants(const struct hub_conn *c, const struct mtrack *t)
@@ -977,9 +980,15 @@ static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_i
     for (int i = 0; i < mp->nunsub; i++)
         if (strcmp(mp->unsub[i], id) == 0)
             at = i;
-    if (subscribe && at >= 0)
+    bool add = mp->manual ? subscribe : !subscribe; // the list holds the exceptions
+    if (add && at < 0 && mp->nunsub == UNSUB_MAX) {
+        hub_send_error(r, c, req_id, "limit_reached", "track_id",
+                       "at most 32 tracks can be picked one by one");
+        return;
+    }
+    if (!add && at >= 0)
         memcpy(mp->unsub[at], mp->unsub[--mp->nunsub], SFU_ID_MAX);
-    else if (!subscribe && at < 0 && mp->nunsub < UNSUB_MAX) {
+    else if (add && at < 0) {
         if (!mp->unsub)
             mp->unsub = xcalloc(UNSUB_MAX, sizeof *mp->unsub);
         snprintf(mp->unsub[mp->nunsub++], SFU_ID_MAX, "%s", id);
@@ -992,13 +1001,29 @@ static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_i
     sync_subscriber(r->media, c);
 }
 
+// set_auto_subscribe {auto}: on (the default) receives every track but those unsubscribed;
+// off receives only the tracks subscribed one by one. Either way the picks start over.
+static void on_auto_subscribe(struct hub *r, struct hub_conn *c, const char *req_id, json_t *fields)
+{
+    json_t *v = json_object_get(fields, "auto");
+    if (!json_is_boolean(v)) {
+        hub_send_error(r, c, req_id, "invalid_value", "auto", "auto must be true or false");
+        return;
+    }
+    c->mp->manual = !json_is_true(v);
+    c->mp->nunsub = 0;
+    send_ok(r, c, req_id);
+    sync_subscriber(r->media, c);
+}
+
 int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const char *req_id,
                       json_t *fields)
 {
     if (!c->media_joined)
         return 0;
-    static const char *const ours[] = {"publish",   "subscribe_answer", "echo_start",
-                                       "echo_stop", "subscribe",        "unsubscribe"};
+    static const char *const ours[] = {"publish",           "subscribe_answer", "echo_start",
+                                       "echo_stop",         "subscribe",        "unsubscribe",
+                                       "set_auto_subscribe"};
     bool known = false;
     for (size_t i = 0; i < sizeof ours / sizeof ours[0] && !known; i++)
         known = strcmp(type, ours[i]) == 0;
@@ -1011,6 +1036,8 @@ int hub_media_message(struct hub *r, struct hub_conn *c, const char *type, const
         on_subscribe_answer(r, c, req_id, fields);
     else if (strcmp(type, "echo_start") == 0 || strcmp(type, "echo_stop") == 0)
         on_echo(r, c, req_id, strcmp(type, "echo_start") == 0);
+    else if (strcmp(type, "set_auto_subscribe") == 0)
+        on_auto_subscribe(r, c, req_id, fields);
     else if (strcmp(type, "subscribe") == 0 || strcmp(type, "unsubscribe") == 0)
         on_subscription(r, c, req_id, fields, strcmp(type, "subscribe") == 0);
     else

@@ -175,3 +175,31 @@ test('hostile UDP at a media worker is dropped and counted; a correct ICE check 
     stranger.close();
   }
 });
+
+test('subscriptions: auto by default, unsubscribe opts out; with auto off only picked tracks come', async () => {
+  const o = await vox.newOrg('media-subs');
+  const room = await o.createRoom({ type: 'video' });
+  const b = await joinAs(o, room.id, 'bob');
+  const c = await joinAs(o, room.id, 'cat');
+  await c.ok('set_auto_subscribe', { auto: false });
+  await c.fails('set_auto_subscribe', { auto: 'no' }, 'invalid_value');
+  const a = await joinAs(o, room.id, 'alice');
+  const pub = await a.ok('publish', { sdp: OFFER }, 'published');
+  const audio = pub.tracks.find((t) => t.kind === 'audio').id;
+  const video = pub.tracks.find((t) => t.kind === 'video').id;
+  const sending = (sdp) => (sdp.match(/a=sendonly/g) || []).length;
+
+  const ob = await b.next('subscribe_offer');
+  assert.equal(sending(ob.sdp), 2, 'auto-subscribe: both tracks');
+  await b.ok('subscribe_answer', { sdp: ob.sdp.replace(/a=sendonly/g, 'a=recvonly').replace(/a=setup:actpass/g, 'a=setup:active').replace(/a=ice-lite\r\n/, ''), version: ob.version });
+  await b.ok('unsubscribe', { track_id: video });
+  const ob2 = await b.next('subscribe_offer', (m) => m.version === ob.version + 1);
+  assert.equal(sending(ob2.sdp), 1, 'unsubscribed from the video');
+  assert.deepEqual(ob2.tracks.map((t) => t.track_id), [audio]);
+
+  await c.none((m) => m.type === 'subscribe_offer', 'an offer with auto-subscribe off', 300);
+  await c.fails('subscribe', { track_id: 'TRnope' }, 'not_found');
+  await c.ok('subscribe', { track_id: audio });
+  const oc = await c.next('subscribe_offer');
+  assert.deepEqual(oc.tracks.map((t) => t.track_id), [audio], 'only the picked track');
+});
