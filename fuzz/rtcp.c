@@ -213,13 +213,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int strict = rtcp_compound_check(data, size, true);
     require(strict < 0 || strict == lenient);
     struct rtcp_iter it;
-    struct rtcp_hdr h;
+    struct rtcp_hdr h, first;
     int r, n = 0;
+    // The header parser alone: inside the buffer, and the same packet the walk starts with.
+    int hr = rtcp_hdr_parse(&first, data, size);
+    require(hr != 0 || (first.pkt == data && first.len >= RTCP_HDR_LEN && first.len <= size &&
+                        first.body + first.body_len <= first.pkt + first.len));
     rtcp_iter_init(&it, data, size);
     while ((r = rtcp_iter_next(&it, &h)) > 0) {
         require(h.pkt >= data && h.pkt + h.len <= data + size && h.len >= RTCP_HDR_LEN);
         require(h.body + h.body_len <= h.pkt + h.len);
         check_packet(h.pkt, h.len);
+        require(n > 0 || (hr == 0 && h.len == first.len && h.pt == first.pt));
         n++;
     }
     require(lenient < 0 ? (r < 0 || n == 0) : (r == 0 && n == lenient));
