@@ -199,6 +199,17 @@ static void broadcast_track(struct hub *r, const struct mtrack *t, const char *t
     sbuf_fini(&b);
 }
 
+// {"type":"ok","id":req_id}, the answer of requests that return nothing else.
+static void send_ok(struct hub *r, struct hub_conn *c, const char *req_id)
+{
+    json_t *j = json_pack("{s:s}", "type", "ok");
+    json_object_set_new(j, "id", req_id && *req_id ? json_string(req_id) : json_null());
+    char *s = json_dumps(j, JSON_COMPACT);
+    hub_send(r, c, s);
+    free(s);
+    json_decref(j);
+}
+
 static void send_media_state(struct hub *r, struct hub_conn *c, const char *peer, const char *state,
                              const char *reason)
 {
@@ -494,13 +505,8 @@ static void on_subscribe_answer(struct hub *r, struct hub_conn *c, const char *r
     }
     free(a);
     mp->pending = false;
-    if (req_id && *req_id) {
-        json_t *j = json_pack("{s:s, s:s}", "type", "ok", "id", req_id);
-        char *s = json_dumps(j, JSON_COMPACT);
-        hub_send(r, c, s);
-        free(s);
-        json_decref(j);
-    }
+    if (req_id && *req_id)
+        send_ok(r, c, req_id);
     if (mp->dirty) {
         mp->dirty = false;
         sync_subscriber(m, c);
@@ -908,16 +914,6 @@ static void on_publish(struct hub *r, struct hub_conn *c, const char *req_id, js
 
 // ---- the pre-call echo test ----
 
-static void send_ok(struct hub *r, struct hub_conn *c, const char *req_id)
-{
-    json_t *j = json_pack("{s:s}", "type", "ok");
-    json_object_set_new(j, "id", req_id && *req_id ? json_string(req_id) : json_null());
-    char *s = json_dumps(j, JSON_COMPACT);
-    hub_send(r, c, s);
-    free(s);
-    json_decref(j);
-}
-
 static void echo_stop(struct hub_media *m, struct hub_conn *c)
 {
     struct media_part *mp = c->mp;
@@ -993,11 +989,7 @@ static void on_subscription(struct hub *r, struct hub_conn *c, const char *req_i
             mp->unsub = xcalloc(UNSUB_MAX, sizeof *mp->unsub);
         snprintf(mp->unsub[mp->nunsub++], SFU_ID_MAX, "%s", id);
     }
-    json_t *j = json_pack("{s:s, s:s}", "type", "ok", "id", req_id ? req_id : "");
-    char *s = json_dumps(j, JSON_COMPACT);
-    hub_send(r, c, s);
-    free(s);
-    json_decref(j);
+    send_ok(r, c, req_id);
     sync_subscriber(r->media, c);
 }
 
