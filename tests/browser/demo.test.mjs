@@ -9,34 +9,16 @@
 // which puts voxd, Chromium and this test in a network namespace with only lo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium } from 'playwright-core';
+import { launchBrowser, sleep, until } from './lib.mjs';
 import { Voxd } from '../integration/lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
 const QUALITIES = ['excellent', 'good', 'poor', 'lost'];
 
 let vox;
 let ctx;
 before(async () => {
   vox = await new Voxd(['--dev']).start();
-  const dir = mkdtempSync(join(process.env.VOX_BROWSER_TMP || tmpdir(), 'chromium-profile-'));
-  ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    permissions: ['microphone', 'camera'],
-    viewport: { width: 1280, height: 800 },
-    timeout: 30000,
-  });
+  ctx = await launchBrowser({ viewport: { width: 1280, height: 800 } });
 });
 after(async () => {
   if (ctx) await ctx.close();
@@ -44,20 +26,6 @@ after(async () => {
 });
 
 const tid = (page, id) => page.locator(`[data-testid="${id}"]`).first();
-
-// Polls fn (a Node async function) until it returns a truthy value, at most ms.
-async function until(fn, what, ms = 20000, every = 250) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await sleep(every);
-  }
-}
 
 // Opens the demo app and joins room as name through the form, in an sfu video room (the form's
 // default is a p2p call: the sfu room is picked in the room type menu).

@@ -8,19 +8,9 @@
 // namespace with only lo).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { join as pathJoin } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium } from 'playwright-core';
+import { launchBrowser, sleep, until } from './lib.mjs';
 import { Voxd } from '../integration/lib.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
 
 let vox;
 let ctx;
@@ -28,32 +18,12 @@ let org;
 before(async () => {
   vox = await new Voxd(['--media-workers', '2']).start();
   org = await vox.newOrg('sfu-browser');
-  const dir = mkdtempSync(pathJoin(process.env.VOX_BROWSER_TMP || tmpdir(), 'chromium-profile-'));
-  ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    permissions: ['microphone', 'camera'],
-    timeout: 30000,
-  });
+  ctx = await launchBrowser();
 });
 after(async () => {
   if (ctx) await ctx.close();
   if (vox) await vox.destroy();
 });
-
-async function until(fn, what, ms = 20000, every = 250) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) { last = e; }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await sleep(every);
-  }
-}
 
 const token = async (roomId, identity, grants = {}) =>
   (await org.ok('POST', '/v1/tokens', { identity, name: identity, room_id: roomId, grants })).token;
