@@ -13,13 +13,27 @@
 CC      ?= cc
 BUILD   ?= build
 SAN     ?=
-PKGS    := libuv jansson sqlite3 libssl libcrypto zlib libsrtp2 opus
+PKGS    := libuv jansson sqlite3 libssl libcrypto zlib opus
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wimplicit-fallthrough -Werror
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -MMD -MP $(EXTRA_CFLAGS) \
            -DVOX_WEB_DIR='"$(CURDIR)/web"'
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lwslay -lpthread -lm
+# SRTP: libsrtp2 built on OpenSSL by scripts/deps.sh into .deps/srtp when it is there; else
+# Debian's, built on NSS, which rtp_crypto.c then starts itself with settings that keep its
+# per-packet key lookup flat as sessions grow (see rtp_crypto.c and scripts/deps.sh).
+SRTP_DIR := $(CURDIR)/.deps/srtp
+ifneq ($(wildcard $(SRTP_DIR)/lib/libsrtp2.a),)
+CFLAGS  += -I$(SRTP_DIR)/include
+SRTP_LIBS := $(SRTP_DIR)/lib/libsrtp2.a
+else
+PKGS    += libsrtp2
+ifneq ($(findstring nss3,$(shell pkg-config --static --libs libsrtp2 2>/dev/null)),)
+PKGS    += nss
+CFLAGS  += $(shell pkg-config --cflags nss 2>/dev/null) -DVOX_SRTP_NSS
+endif
+endif
+LDLIBS  := $(SRTP_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser -lwslay -lpthread -lm
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined

@@ -2,7 +2,7 @@
 # Installs what building and testing vox needs, only when something is missing (Debian 12).
 set -e
 pkgs="gcc make pkg-config libuv1-dev libjansson-dev libsqlite3-dev libssl-dev
-libcmocka-dev libcurl4-openssl-dev libhttp-parser-dev libwslay-dev zlib1g-dev libsrtp2-dev libopus-dev clang-format nodejs curl wrk iproute2"
+libcmocka-dev libcurl4-openssl-dev libhttp-parser-dev libwslay-dev zlib1g-dev libsrtp2-dev libnss3-dev libopus-dev clang-format nodejs curl wrk iproute2"
 missing=""
 for p in $pkgs; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -43,4 +43,33 @@ if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -n
     echo "deps: npm ci"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
     touch node_modules
+fi
+
+# libsrtp2 on OpenSSL. Debian builds its libsrtp2 on NSS, whose per-packet key lookup slows as
+# SRTP sessions grow (docs/PERFORMANCE.md, "The media plane"): protecting one packet costs
+# 1.5 us with 2,000 peers and 0.5 us on OpenSSL. So the same release Debian ships is built
+# here from Debian's own source archive (checksum checked) with --enable-openssl, into
+# .deps/srtp, and the Makefile links it when it is there. Not fatal: without it voxd links
+# Debian's libsrtp2 and works, only slower at a thousand peers.
+SRTP_VERSION=2.5.0
+SRTP_SHA256=8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09
+SRTP_URL="http://deb.debian.org/debian/pool/main/libs/libsrtp2/libsrtp2_$SRTP_VERSION.orig.tar.gz"
+if [ ! -f .deps/srtp/lib/libsrtp2.a ]; then
+    echo "deps: building libsrtp2 $SRTP_VERSION on OpenSSL into .deps/srtp"
+    work=$(mktemp -d)
+    if curl -sfL --max-time 120 -o "$work/srtp.tar.gz" "$SRTP_URL" &&
+        echo "$SRTP_SHA256  $work/srtp.tar.gz" | sha256sum -c --status &&
+        tar -xzf "$work/srtp.tar.gz" -C "$work" &&
+        (cd "$work/libsrtp-$SRTP_VERSION" &&
+            ./configure --enable-openssl --disable-pcap --prefix="$PWD/../inst" \
+                CFLAGS="-O2 -fPIC" >../build.log 2>&1 &&
+            make -j2 libsrtp2.a >>../build.log 2>&1 && make install >>../build.log 2>&1); then
+        mkdir -p .deps
+        rm -rf .deps/srtp
+        mv "$work/inst" .deps/srtp
+    else
+        echo "deps: libsrtp2 on OpenSSL could not be built (see above or $work/build.log);" \
+            "linking Debian's libsrtp2 (NSS)"
+    fi
+    [ -d .deps/srtp ] && rm -rf "$work"
 fi

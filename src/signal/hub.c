@@ -249,6 +249,18 @@ void hub_send_ephemeral(struct hub *r, const char *room_id, const char *except_p
             hub_send_now(c, msg);
 }
 
+void hub_send_about(struct hub *r, struct hub_conn *subject, const char *msg)
+{
+    if (subject->who.grants.hidden) {
+        hub_send_now(subject, msg);
+        return;
+    }
+    bool quiet = role_is_audience(subject->role);
+    for (struct hub_conn *c = hub_room_conns(r, subject->who.room_id); c; c = c->room_next)
+        if (c->joined && (!quiet || !role_is_audience(c->role) || c == subject))
+            hub_send_now(c, msg);
+}
+
 // ---- the live side of the api ----
 
 static void live_note_event(void *h, const struct event_rec *e)

@@ -75,6 +75,11 @@ struct hub {
 struct hub_conn *hub_room_conns(struct hub *r, const char *room_id);
 // Queues msg on the socket now (unless it is closing).
 void hub_send_now(struct hub_conn *c, const char *msg);
+// Sends now an ephemeral message about subject's own state (its quality) to the sockets of
+// its room that may see it, as the durable news about a participant goes: a hidden
+// participant's only to itself, an audience member's to the room's non-audience and itself
+// (a stage of 1,000 would otherwise hear every listener's every change), anyone else's to all.
+void hub_send_about(struct hub *r, struct hub_conn *subject, const char *msg);
 // {"type":"error","id":req_id,"error":{code,message,field}} as malloc'd text.
 char *hub_error_msg(const char *req_id, const char *code, const char *field, const char *message);
 // The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.

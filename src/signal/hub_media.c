@@ -1296,10 +1296,7 @@ static void on_stats(void *user, const char *peer_id, const struct sfu_peer_stat
                           c->participant_id, "quality", participant_quality_name(q), "loss", loss,
                           "rtt_ms", rtt, "jitter_ms", jitter);
     char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(4));
-    if (!c->who.grants.hidden)
-        hub_send_ephemeral(r, c->who.room_id, NULL, text);
-    else
-        hub_send(r, c, text);
+    hub_send_about(r, c, text);
     free(text);
     json_decref(j);
     if (before >= 0)

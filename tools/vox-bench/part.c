@@ -129,8 +129,13 @@ static void on_peer_state(void *user, struct mpeer *m, enum mpeer_state st)
         return;
     if (m == p->pub) {
         p->t_pub_up = now;
+        // Independent clients' 20 ms frames start at unrelated moments: a random phase
+        // here, or every publisher of a run would send in the same tick and each tick's
+        // fan-out would reach voxd as one burst no real room produces.
+        uint32_t phase;
+        RAND_bytes((uint8_t *)&phase, sizeof phase);
         p->sending = true;
-        p->send_t0 = now;
+        p->send_t0 = now - phase % FRAME_NS;
     } else {
         p->t_sub_up = now;
         RAND_bytes((uint8_t *)&p->next_rr, 4);
@@ -203,7 +208,7 @@ static void on_rtp(void *user, struct mpeer *m, uint8_t *pkt, size_t len, uint64
         return;
     }
     // Jitter is RFC 3550's estimator over the transit time from our send stamp to the
-    // kernel's receive time: the sender's timer granularity (5 ms) and our own loop's lag
+    // kernel's receive time: the sender's timer granularity (1 ms) and our own loop's lag
     // stay out of it, and what remains is what voxd and the kernel add. Without the two
     // times it falls back to RTP timestamps and our handling time.
     uint64_t sent = stamp_of(&h, pkt, len), real_now = realtime_ns();

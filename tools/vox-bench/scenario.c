@@ -21,7 +21,7 @@
 #define MS              1000000ull
 #define SEC             (1000 * MS)
 #define TICK_MS         20
-#define MEDIA_MS        5
+#define MEDIA_MS        1 // publishers' frames go out within 1 ms of their due time
 #define REST_TIMEOUT_MS 10000
 #define EXIT_GRACE_MS   3000
 
