@@ -43,10 +43,10 @@ struct peer *peer_new(struct worker *w, struct sroom *room, const struct wmsg *m
     memcpy(p->ufrag, m->ufrag, sizeof p->ufrag);
     memcpy(p->pwd, m->pwd, sizeof p->pwd);
     p->receive = true;
-    if (p->kind == SFU_ECHO) { // no transport: connected from the start
+    if (p->kind == SFU_ECHO || p->kind == SFU_ENDPOINT) // no transport: connected at once
         p->state = PEER_CONNECTED;
+    if (p->kind == SFU_ECHO)
         p->local_buf = xmalloc(UDP_MTU);
-    }
     p->last_check_ms = w->now_ms; // the first check must come within the consent timeout too
     p->room_next = room->peers;
     if (room->peers)
@@ -252,6 +252,10 @@ void peer_send_rtp_slot(struct peer *p, uint8_t *slot, size_t len)
         echo_on_rtp(p, slot, len); // the slot stays uncommitted: the echo copies it first
         return;
     }
+    if (p->kind == SFU_ENDPOINT) {
+        endpoint_on_rtp(p, slot, len); // copied out; the slot stays uncommitted
+        return;
+    }
     if (!p->crypto || !p->has_addr || rtp_crypto_protect_rtp(p->crypto, slot, &len, UDP_MTU))
         return; // the slot is not committed: the next udp_slot() reuses it
     p->tx_bytes += len;
@@ -264,6 +268,8 @@ void peer_send_rtcp(struct peer *p, const uint8_t *pkt, size_t len)
         echo_on_rtcp(p, pkt, len);
         return;
     }
+    if (p->kind == SFU_ENDPOINT)
+        return; // receiver reports and keyframe requests for an endpoint: not passed on
     if (!p->crypto || !p->has_addr || len + 32 > UDP_MTU)
         return;
     uint8_t *slot = udp_slot(&p->w->udp);
@@ -276,7 +282,7 @@ void peer_send_rtcp(struct peer *p, const uint8_t *pkt, size_t len)
 
 void peer_tick(struct peer *p)
 {
-    if (p->state == PEER_CLOSED || p->kind == SFU_ECHO)
+    if (p->state == PEER_CLOSED || p->kind == SFU_ECHO || p->kind == SFU_ENDPOINT)
         return;
     if (p->w->now_ms - p->last_check_ms > CONSENT_TIMEOUT_MS) {
         p->state = PEER_CLOSED;

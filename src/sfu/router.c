@@ -654,7 +654,7 @@ static void report_counters(struct worker *w)
     c->rx_bytes = w->udp.stats.rx_bytes;
     c->tx_packets = w->udp.stats.tx_packets;
     c->tx_bytes = w->udp.stats.tx_bytes;
-    c->tx_dropped = w->udp.stats.tx_dropped;
+    c->tx_dropped = w->udp.stats.tx_dropped + w->ep_dropped;
     c->forwarded = s->forwarded;
     c->keyframe_starts = s->keyframe_gated;
     c->keyframe_timeouts = s->keyframe_timeouts;

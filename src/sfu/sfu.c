@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/map.h"
 #include "core/mem.h"
+#include "media/rtp.h"
 #include "rtc/dtls.h"
 #include "sfu/worker_int.h"
 
@@ -35,6 +36,7 @@ struct sfu {
     int *load;                     // peers per worker
     map rooms;                     // room id -> struct room_ref
     map peer_rooms;                // peer id -> struct room_ref of its room (borrowed)
+    map endpoints;                 // peer id -> struct ep_reg of an SFU_ENDPOINT
     struct sfu_counters *counters; // the last report of each worker
     struct dtls_cert *cert;
     char fingerprint[128];
@@ -42,9 +44,41 @@ struct sfu {
     uint64_t next_peer;
 };
 
+struct ep_reg {
+    struct sfu_endpoint_ops ops;
+    void *user;
+};
+
+static void on_endpoint_rtp(struct sfu *s, struct evmsg_rtp *e)
+{
+    if (e->worker >= 0 && e->worker < s->nworkers)
+        atomic_fetch_sub_explicit(&s->workers[e->worker].ep_backlog, 1, memory_order_relaxed);
+    struct ep_reg *reg = map_gets(&s->endpoints, e->peer_id);
+    struct rtp_hdr h;
+    if (!reg || !reg->ops.rtp || rtp_parse(&h, e->pkt, e->len))
+        return; // closed since: a packet still on its way
+    struct sfu_rtp_in in = {
+        .ssrc = h.ssrc,
+        .seq = h.seq,
+        .ts = h.ts,
+        .pt = h.pt,
+        .marker = h.marker,
+        .payload = h.payload,
+        .payload_len = h.payload_len,
+        .packet = e->pkt,
+        .len = e->len,
+    };
+    reg->ops.rtp(reg->user, e->peer_id, &in);
+}
+
 static void on_event(void *user, struct mailbox_msg *m)
 {
     struct sfu *s = user;
+    if (m->type == EVMSG_EP_RTP) {
+        on_endpoint_rtp(s, (struct evmsg_rtp *)m);
+        free(m);
+        return;
+    }
     struct evmsg *e = (struct evmsg *)m;
     switch (m->type) {
     case EVMSG_PEER_STATE:
@@ -79,6 +113,7 @@ struct sfu *sfu_new(uv_loop_t *loop, const struct sfu_config *cfg, const struct 
     s->user = user;
     map_init(&s->rooms);
     map_init(&s->peer_rooms);
+    map_init(&s->endpoints);
     snprintf(s->announce_ip, sizeof s->announce_ip, "%s",
              cfg->announce_ip && *cfg->announce_ip ? cfg->announce_ip : cfg->bind_ip);
     s->cert = dtls_cert_new();
@@ -133,6 +168,10 @@ void sfu_free(struct sfu *s)
         free(v);
     map_fini(&s->rooms);
     map_fini(&s->peer_rooms);
+    pos = 0;
+    while ((v = map_next(&s->endpoints, &pos, NULL)))
+        free(v);
+    map_fini(&s->endpoints);
     dtls_cert_free(s->cert);
     free(s->workers);
     free(s->load);
@@ -230,8 +269,10 @@ int sfu_peer_open(struct sfu *s, const char *room_id, const char *participant_id
     struct worker *w = room_worker(s, room_id, true);
     struct room_ref *r = map_gets(&s->rooms, room_id);
     memset(out, 0, sizeof *out);
-    snprintf(out->peer_id, sizeof out->peer_id, "PE%llx%s", (unsigned long long)++s->next_peer,
-             kind == SFU_PUBLISHER ? "p" : "s");
+    static const char suffix[] = {
+        [SFU_PUBLISHER] = 'p', [SFU_SUBSCRIBER] = 's', [SFU_ECHO] = 'o', [SFU_ENDPOINT] = 'e'};
+    snprintf(out->peer_id, sizeof out->peer_id, "PE%llx%c", (unsigned long long)++s->next_peer,
+             suffix[kind]);
     ice_chars(out->ufrag, SFU_UFRAG_LEN);
     ice_chars(out->pwd, SFU_PWD_LEN);
     snprintf(out->ip, sizeof out->ip, "%s", s->announce_ip);
@@ -258,6 +299,7 @@ void sfu_peer_remote(struct sfu *s, const char *room_id, const char *peer_id,
 
 void sfu_peer_close(struct sfu *s, const char *room_id, const char *peer_id)
 {
+    free(map_dels(&s->endpoints, peer_id));
     struct room_ref *r = map_dels(&s->peer_rooms, peer_id);
     if (!r)
         return;
@@ -313,4 +355,45 @@ void sfu_down_remove(struct sfu *s, const char *room_id, const char *sub_peer, c
     struct wmsg *m = msg(WMSG_DOWN_REMOVE, room_id, sub_peer);
     snprintf(m->track_id, sizeof m->track_id, "%s", track_id);
     post(s, room_id, m);
+}
+
+// ---- server-side media endpoints ----
+
+int sfu_endpoint_open(struct sfu *s, const char *room_id, const char *participant_id,
+                      const struct sfu_endpoint_ops *ops, void *user, struct sfu_peer_info *out,
+                      struct sfu_endpoint_ref *ref)
+{
+    if (sfu_peer_open(s, room_id, participant_id, SFU_ENDPOINT, out))
+        return -1;
+    struct ep_reg *reg = xcalloc(1, sizeof *reg);
+    reg->ops = *ops;
+    reg->user = user;
+    map_puts(&s->endpoints, out->peer_id, reg);
+    struct room_ref *r = map_gets(&s->peer_rooms, out->peer_id);
+    memset(ref, 0, sizeof *ref);
+    ref->sfu = s;
+    ref->worker = r->worker;
+    snprintf(ref->peer_id, sizeof ref->peer_id, "%s", out->peer_id);
+    return 0;
+}
+
+int sfu_endpoint_send(const struct sfu_endpoint_ref *ref, uint32_t ssrc, const uint8_t *payload,
+                      size_t len, uint32_t samples, uint8_t level, bool voice, bool marker)
+{
+    // The header, an audio level extension and SRTP's tag must fit beside it in a datagram.
+    if (!ref || !ref->sfu || len == 0 || len > UDP_MTU - 64)
+        return -1;
+    struct wmsg_frame *f = xmalloc(sizeof *f + len);
+    memset(f, 0, sizeof *f);
+    f->h.type = WMSG_EP_FRAME;
+    snprintf(f->peer_id, sizeof f->peer_id, "%s", ref->peer_id);
+    f->ssrc = ssrc;
+    f->samples = samples;
+    f->level = level;
+    f->voice = voice;
+    f->marker = marker;
+    f->len = len;
+    memcpy(f->payload, payload, len);
+    mailbox_post(ref->sfu->workers[ref->worker].inbox, &f->h);
+    return 0;
 }

@@ -33,7 +33,9 @@ struct sfu_config {
 // endpoint with no transport at all. SFU_ECHO is the first such endpoint: it subscribes to
 // tracks like a subscriber and publishes what it receives as its own tracks, for a pre-call
 // device test (its participant hears and sees itself through voxd).
-enum sfu_peer_kind { SFU_PUBLISHER, SFU_SUBSCRIBER, SFU_ECHO };
+// SFU_ENDPOINT is the general one (sfu_endpoint_open): a module of voxd that receives the
+// plain RTP of what is routed to it and publishes frames of its own.
+enum sfu_peer_kind { SFU_PUBLISHER, SFU_SUBSCRIBER, SFU_ECHO, SFU_ENDPOINT };
 enum sfu_kind { SFU_AUDIO, SFU_VIDEO };
 
 enum sfu_peer_state {
@@ -138,5 +140,60 @@ void sfu_down_add(struct sfu *s, const char *room_id, const char *sub_peer, cons
                   uint32_t out_ssrc);
 void sfu_down_remove(struct sfu *s, const char *room_id, const char *sub_peer,
                      const char *track_id);
+
+// ---- server-side media endpoints ----
+//
+// A module of voxd (recorder, transcriber, voice agent) takes part in a room's media through
+// an endpoint: a peer with no ICE, DTLS or SRTP. What is routed to it (sfu_down_add with the
+// endpoint's peer id, as for any subscriber) arrives as plain RTP through ops->rtp on the
+// control loop, in order per track; it publishes a track with sfu_track_add (peer_id: the
+// endpoint's) and then hands over one frame at a time with sfu_endpoint_send, from any
+// thread: its worker writes the RTP header (sequence numbers, timestamps, the audio level
+// extension) and forwards the packet like a browser's. Received packets a slow control loop
+// has not taken yet are bounded (SFU_ENDPOINT_BACKLOG per worker; more are dropped and
+// counted in tx_dropped). RTCP for the endpoint's tracks (keyframe requests) is not passed on.
+
+#define SFU_ENDPOINT_BACKLOG 4096 // packets posted to the control loop and not yet handled
+
+// One packet delivered to an endpoint. Valid during the callback only.
+struct sfu_rtp_in {
+    uint32_t ssrc; // as sfu_down_add's out_ssrc named it
+    uint16_t seq;  // rewritten like a subscriber's: continuous across publisher restarts
+    uint32_t ts;
+    uint8_t pt; // the payload type of the track's codec as subscribers are offered it
+    bool marker;
+    const uint8_t *payload;
+    size_t payload_len;
+    const uint8_t *packet; // the whole RTP packet
+    size_t len;
+};
+
+struct sfu_endpoint_ops {
+    void (*rtp)(void *user, const char *peer_id, const struct sfu_rtp_in *p);
+};
+
+// What a module needs to send, from any thread: copy it freely. Valid until the endpoint is
+// closed (sfu_peer_close) and the sfu freed; sends after the close are dropped by the worker.
+struct sfu_endpoint_ref {
+    struct sfu *sfu;
+    int worker;
+    char peer_id[SFU_ID_MAX];
+};
+
+// Opens an endpoint for participant_id in room_id (on the control loop); out gets its peer id
+// (out->ufrag and pwd are unused) and ref what sfu_endpoint_send needs. ops and user stay
+// registered until sfu_peer_close. 0, or -1 when room_id has no worker and none can take it.
+int sfu_endpoint_open(struct sfu *s, const char *room_id, const char *participant_id,
+                      const struct sfu_endpoint_ops *ops, void *user, struct sfu_peer_info *out,
+                      struct sfu_endpoint_ref *ref);
+
+// One frame of a track the endpoint published (the ssrc of its sfu_track_desc, whose
+// primary_pt is the payload type its packets carry and pt_out maps as usual): payload is the
+// encoded frame (an Opus packet), samples its duration in the track's clock (960 for 20 ms
+// of 48 kHz Opus), level its audio level in -dBov (0 loudest, 127 silence; sent in the
+// ssrc-audio-level extension when the track has one, with the voice bit when voice is set).
+// Thread-safe. 0, or -1 when payload is empty or does not fit a packet.
+int sfu_endpoint_send(const struct sfu_endpoint_ref *ref, uint32_t ssrc, const uint8_t *payload,
+                      size_t len, uint32_t samples, uint8_t level, bool voice, bool marker);
 
 #endif

@@ -77,14 +77,14 @@ static void on_burst(void *user)
 static void open_peer(struct worker *w, const struct wmsg *m)
 {
     if (map_gets(&w->peers, m->peer_id) ||
-        (m->kind != SFU_ECHO && map_gets(&w->by_ufrag, m->ufrag))) {
+        (peer_has_transport(m->kind) && map_gets(&w->by_ufrag, m->ufrag))) {
         log_warn("media: duplicate peer or ufrag refused", "peer=%s", m->peer_id);
         return;
     }
     struct sroom *r = router_room(w, m->room_id, true);
     struct peer *p = peer_new(w, r, m);
     map_puts(&w->peers, p->id, p);
-    if (p->kind != SFU_ECHO) // an echo has no transport, so nothing finds it by ufrag
+    if (peer_has_transport(p->kind)) // an echo or endpoint is found by nothing but its id
         map_puts(&w->by_ufrag, p->ufrag, p);
 }
 
@@ -99,6 +99,13 @@ static void close_peer(struct worker *w, struct peer *p)
 static void on_message(void *user, struct mailbox_msg *mm)
 {
     struct worker *w = user;
+    if (mm->type == WMSG_EP_FRAME) {
+        w->now_ms = clock_mono_ns() / 1000000;
+        endpoint_on_frame(w, (const struct wmsg_frame *)mm);
+        free(mm);
+        udp_flush(&w->udp);
+        return;
+    }
     struct wmsg *m = (struct wmsg *)mm;
     struct peer *p = m->peer_id[0] ? map_gets(&w->peers, m->peer_id) : NULL;
     struct sroom *r = router_room(w, m->room_id, false);

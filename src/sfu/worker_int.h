@@ -8,6 +8,7 @@
 #define VOX_SFU_WORKER_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -38,6 +39,7 @@ enum wmsg_type {
     WMSG_DOWN_ADD,
     WMSG_DOWN_REMOVE,
     WMSG_STOP,
+    WMSG_EP_FRAME, // struct wmsg_frame, not struct wmsg
 };
 
 // Control -> worker. Which fields count depends on the type.
@@ -55,7 +57,35 @@ struct wmsg {
     bool flag;
 };
 
-enum evmsg_type { EVMSG_PEER_STATE, EVMSG_LEVELS, EVMSG_STATS, EVMSG_PEER_GONE, EVMSG_COUNTERS };
+// An endpoint's frame to publish (sfu_endpoint_send -> the worker). Small and variable-sized:
+// one is posted per frame, from the module's thread.
+struct wmsg_frame {
+    struct mailbox_msg h;
+    char peer_id[SFU_ID_MAX];
+    uint32_t ssrc, samples;
+    uint8_t level;
+    bool voice, marker;
+    size_t len;
+    uint8_t payload[];
+};
+
+enum evmsg_type {
+    EVMSG_PEER_STATE,
+    EVMSG_LEVELS,
+    EVMSG_STATS,
+    EVMSG_PEER_GONE,
+    EVMSG_COUNTERS,
+    EVMSG_EP_RTP, // struct evmsg_rtp, not struct evmsg
+};
+
+// A packet for an endpoint (the worker -> the control loop).
+struct evmsg_rtp {
+    struct mailbox_msg h;
+    int worker;
+    char peer_id[SFU_ID_MAX];
+    size_t len;
+    uint8_t pkt[];
+};
 
 #define EVMSG_LEVELS_MAX 32
 
@@ -103,6 +133,8 @@ struct track {
     // Audio level accumulation for the current interval.
     uint32_t level_sum, level_n, voice_n;
     uint64_t packets, octets;
+    uint16_t ep_seq; // an endpoint's track: the numbering its worker gives its frames
+    uint32_t ep_ts;
     // Reception from the publisher, for its receiver reports and upstream NACKs.
     struct seq_tracker rx;
     uint8_t last_fraction; // of the last report, /256
@@ -185,7 +217,15 @@ struct worker {
     struct worker_stats stats;
     uint8_t scratch[UDP_MTU]; // a received packet, decrypted in place
     bool stopping;
+    atomic_int ep_backlog; // packets posted to endpoints and not yet handled by the control loop
+    uint64_t ep_dropped;   // not posted because the backlog was full
 };
+
+// Publishers and subscribers are browsers (ICE, DTLS, SRTP); echoes and endpoints are not.
+static inline bool peer_has_transport(enum sfu_peer_kind k)
+{
+    return k == SFU_PUBLISHER || k == SFU_SUBSCRIBER;
+}
 
 // worker.c
 // Sets up w's loop, inbox, UDP socket on ip:port and timer, then starts its thread; 0, or a
@@ -232,5 +272,11 @@ void echo_on_rtp(struct peer *p, const uint8_t *pkt, size_t len);
 // Feedback for the echo's tracks (a keyframe request) goes to the tracks it echoes.
 void echo_on_rtcp(struct peer *p, const uint8_t *pkt, size_t len);
 void router_tick(struct worker *w); // throttled PLIs, levels
+
+// endpoint.c: SFU_ENDPOINT peers, whose media goes to and comes from a module of voxd.
+// What the router sends the endpoint is posted to the control loop (bounded).
+void endpoint_on_rtp(struct peer *p, const uint8_t *pkt, size_t len);
+// A frame the module sent: written as an RTP packet of the endpoint's track and forwarded.
+void endpoint_on_frame(struct worker *w, const struct wmsg_frame *f);
 
 #endif
