@@ -71,5 +71,5 @@ if [ ! -f .deps/srtp/lib/libsrtp2.a ]; then
         echo "deps: libsrtp2 on OpenSSL could not be built (see above or $work/build.log);" \
             "linking Debian's libsrtp2 (NSS)"
     fi
-    [ -d .deps/srtp ] && rm -rf "$work"
+    if [ -d .deps/srtp ]; then rm -rf "$work"; fi
 fi
