@@ -2,13 +2,18 @@
 // make bench: starts a release voxd on a free loopback port with a fresh data dir, seeds an
 // org, rooms and participants, then runs wrk (on the same machine) against: get room, list
 // participants, join+leave. Each case runs REPEATS times; medians are printed.
-import { spawnSync } from 'node:child_process';
-import { Voxd } from '../tests/integration/lib.mjs';
+import { spawn, spawnSync } from 'node:child_process';
+import { Voxd, ADMIN_TOKEN } from '../tests/integration/lib.mjs';
 
 const DURATION = process.env.BENCH_SECONDS || '5';
 const REPEATS = Number(process.env.BENCH_REPEATS || 3);
 const CONNS = process.env.BENCH_CONNECTIONS || '32';
 const lua = new URL('./joinleave.lua', import.meta.url).pathname;
+// BENCH_MEDIA_LISTENERS=N runs every case a second time while vox-bench (build/vox-bench)
+// has one speaker sending to N listeners through the same voxd: the REST figures with media
+// flowing, beside the quiet ones of the same run.
+const MEDIA_LISTENERS = Number(process.env.BENCH_MEDIA_LISTENERS || 0);
+const VOX_BENCH = new URL('../build/vox-bench', import.meta.url).pathname;
 
 function wrk(args) {
   const r = spawnSync('wrk', ['-t1', `-c${CONNS}`, `-d${DURATION}s`, '--latency', ...args],
@@ -42,18 +47,41 @@ async function main() {
       ['join+leave pairs', () => wrk(['-s', lua, vox.url, '--', room.id, org.auth]), 2],
     ];
     console.log(`voxd ${vox.url}, wrk -t1 -c${CONNS} -d${DURATION}s, ${REPEATS} runs each, medians`);
-    console.log('case                      req/s     ops/s    p50 ms   p99 ms  non-2xx');
-    for (const [name, run, per] of cases) {
-      const runs = [];
-      for (let i = 0; i < REPEATS; i++) runs.push(run());
-      const bad = runs.reduce((a, r) => a + r.non2xx, 0);
-      if (runs.some((r) => !r.rps)) console.log(runs.map((r) => r.raw).join('\n'));
-      const rps = median(runs.map((r) => r.rps));
-      console.log(`${name.padEnd(24)} ${rps.toFixed(0).padStart(7)} ${(rps / per).toFixed(0).padStart(9)} ` +
-        `${median(runs.map((r) => r.p50)).toFixed(2).padStart(8)} ${median(runs.map((r) => r.p99)).toFixed(2).padStart(8)} ${String(bad).padStart(8)}`);
+    runCases(cases, 'quiet');
+    if (MEDIA_LISTENERS > 0) {
+      // Long enough for the joins and every case.
+      const secs = Math.min(60, 15 + cases.length * REPEATS * (Number(DURATION) + 1));
+      const media = spawn(VOX_BENCH, ['--url', vox.url, '--admin-token', ADMIN_TOKEN, '--quiet',
+        '--scenario', 'speaker-listeners', '-n', String(MEDIA_LISTENERS), '--seconds', String(secs),
+        '--voxd-pid', String(vox.proc.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let report = '';
+      media.stdout.on('data', (d) => { report += d; });
+      const ended = new Promise((resolve) => media.once('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 12000)); // joins done, media flowing
+      runCases(cases, `with 1 speaker -> ${MEDIA_LISTENERS} listeners of audio flowing`);
+      // Its report (the media carried while the cases ran) comes at the end of its window.
+      const stop = setTimeout(() => media.kill('SIGTERM'), 90000);
+      await ended;
+      clearTimeout(stop);
+      const line = (k) => (report.split('\n').find((l) => l.trim().startsWith(k)) || '').trim();
+      console.log(`  media while measured: ${line('received')} | ${line('loss')}`);
     }
   } finally {
     await vox.destroy();
+  }
+}
+
+function runCases(cases, label) {
+  console.log(`-- ${label}`);
+  console.log('case                      req/s     ops/s    p50 ms   p99 ms  non-2xx');
+  for (const [name, run, per] of cases) {
+    const runs = [];
+    for (let i = 0; i < REPEATS; i++) runs.push(run());
+    const bad = runs.reduce((a, r) => a + r.non2xx, 0);
+    if (runs.some((r) => !r.rps)) console.log(runs.map((r) => r.raw).join('\n'));
+    const rps = median(runs.map((r) => r.rps));
+    console.log(`${name.padEnd(24)} ${rps.toFixed(0).padStart(7)} ${(rps / per).toFixed(0).padStart(9)} ` +
+      `${median(runs.map((r) => r.p50)).toFixed(2).padStart(8)} ${median(runs.map((r) => r.p99)).toFixed(2).padStart(8)} ${String(bad).padStart(8)}`);
   }
 }
 

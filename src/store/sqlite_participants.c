@@ -46,18 +46,28 @@ static const char SQL_GET[] =
 static const char SQL_FIND_ACTIVE[] =
     "SELECT " PARTICIPANT_COLS " FROM participants WHERE session_id = ?2 AND identity = ?3 "
     "AND org_id = ?1 AND status IN " ACTIVE_SQL " ORDER BY created_at DESC LIMIT 1";
-// One statement per status shape keeps each one able to use the (session_id, status) index.
-#define LIST_WHERE                                                                                 \
-    "FROM participants WHERE org_id = ?1 AND (?2 IS NULL OR room_id = ?2) "                        \
-    "AND (?3 IS NULL OR session_id = ?3) "
-#define LIST_TAIL " ORDER BY created_at, rowid LIMIT ?5 OFFSET ?6"
-static const char SQL_LIST_ANY[] =
-    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND (?4 IS NULL OR status = ?4)" LIST_TAIL;
-static const char SQL_LIST_PRESENT[] =
-    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " PRESENT_SQL
-    " AND (?7 IS NULL OR role NOT IN (?7, coalesce(?8, ?7)))" LIST_TAIL;
-static const char SQL_LIST_ACTIVE[] =
-    "SELECT " PARTICIPANT_COLS " " LIST_WHERE "AND ?4 IS NULL AND status IN " ACTIVE_SQL LIST_TAIL;
+// One statement per scope (a session, a room, the whole org) and status shape, so each can use
+// its index: a generic "(?2 IS NULL OR room_id = ?2)" cannot, and listing a room of 20 then
+// scanned every participant of every org (~40 ms with 85,000 rows: docs/PERFORMANCE.md).
+#define SCOPE_SESSION                                                                              \
+    "FROM participants WHERE org_id = ?1 AND session_id = ?3 AND (?2 IS NULL OR room_id = ?2) "
+#define SCOPE_ROOM "FROM participants WHERE org_id = ?1 AND room_id = ?2 AND ?3 IS NULL "
+#define SCOPE_ORG  "FROM participants WHERE org_id = ?1 AND ?2 IS NULL AND ?3 IS NULL "
+#define LIST_TAIL  " ORDER BY created_at, rowid LIMIT ?5 OFFSET ?6"
+#define ANY_TAIL   "AND (?4 IS NULL OR status = ?4)" LIST_TAIL
+#define PRESENT_TAIL                                                                               \
+    "AND ?4 IS NULL AND status IN " PRESENT_SQL                                                    \
+    " AND (?7 IS NULL OR role NOT IN (?7, coalesce(?8, ?7)))" LIST_TAIL
+#define ACTIVE_TAIL "AND ?4 IS NULL AND status IN " ACTIVE_SQL LIST_TAIL
+#define LIST_SQL(scope)                                                                            \
+    {                                                                                              \
+        "SELECT " PARTICIPANT_COLS " " scope ANY_TAIL,                                             \
+            "SELECT " PARTICIPANT_COLS " " scope PRESENT_TAIL,                                     \
+            "SELECT " PARTICIPANT_COLS " " scope ACTIVE_TAIL                                       \
+    }
+enum { LIST_ANY, LIST_PRESENT, LIST_ACTIVE };
+static const char *const SQL_LIST[3][3] = {LIST_SQL(SCOPE_SESSION), LIST_SQL(SCOPE_ROOM),
+                                           LIST_SQL(SCOPE_ORG)};
 static const char SQL_UPDATE[] =
     "UPDATE participants SET name = ?6, email = nullif(?7, ''), role = ?9, status = ?10, "
     "permissions = ?11, audio = ?12, video = ?13, screen_share = ?14, self_mute = ?15, "
@@ -203,12 +213,13 @@ static int participant_find_active(store *s, const char *org_id, const char *ses
 static int participant_list(store *s, const char *org_id, const struct participant_filter *f,
                             struct participant_rec **out, size_t *n)
 {
-    const char *sql = SQL_LIST_ANY, *status = f->status;
+    const char *status = f->status;
+    int shape = LIST_ANY, scope = f->session_id ? 0 : f->room_id ? 1 : 2;
     if (status && strcmp(status, PARTICIPANTS_PRESENT) == 0)
-        sql = SQL_LIST_PRESENT, status = NULL;
+        shape = LIST_PRESENT, status = NULL;
     else if (status && strcmp(status, PARTICIPANTS_ACTIVE) == 0)
-        sql = SQL_LIST_ACTIVE, status = NULL;
-    sqlite3_stmt *st = sq_stmt(s, sql);
+        shape = LIST_ACTIVE, status = NULL;
+    sqlite3_stmt *st = sq_stmt(s, SQL_LIST[scope][shape]);
     if (!st)
         return VOX_EIO;
     sq_text(st, 1, org_id);
@@ -217,7 +228,7 @@ static int participant_list(store *s, const char *org_id, const struct participa
     sq_text(st, 4, status);
     sq_int(st, 5, f->limit);
     sq_int(st, 6, f->offset);
-    if (sql == SQL_LIST_PRESENT) {
+    if (shape == LIST_PRESENT) {
         sq_text(st, 7, f->except_role[0]);
         sq_text(st, 8, f->except_role[1]);
     }
