@@ -257,7 +257,7 @@ void hub_send_about(struct hub *r, struct hub_conn *subject, const char *msg)
     }
     bool quiet = role_is_audience(subject->role);
     for (struct hub_conn *c = hub_room_conns(r, subject->who.room_id); c; c = c->room_next)
-        if (c->joined && (!quiet || !role_is_audience(c->role) || c == subject))
+        if (c->joined && hub_hears_about(c, quiet, subject->participant_id))
             hub_send_now(c, msg);
 }
 

@@ -72,7 +72,7 @@ static void broadcast_about(struct hub *r, const char *room_id, const struct par
     bool quiet = role_is_audience(participants_role(s));
     for (struct hub_conn *c = hub_room_conns(r, room_id); c; c = c->room_next)
         if (c->joined && (!except || strcmp(c->participant_id, except) != 0) &&
-            (!quiet || !role_is_audience(c->role) || strcmp(c->participant_id, s->id) == 0))
+            hub_hears_about(c, quiet, s->id))
             hub_send_now(c, msg);
 }
 

@@ -3,6 +3,9 @@
 #ifndef VOX_SIGNAL_HUB_INT_H
 #define VOX_SIGNAL_HUB_INT_H
 
+#include <stdbool.h>
+#include <string.h>
+
 #include "api/api_int.h"
 #include "core/jsonw.h"
 #include "domain/role.h"
@@ -80,6 +83,12 @@ void hub_send_now(struct hub_conn *c, const char *msg);
 // participant's only to itself, an audience member's to the room's non-audience and itself
 // (a stage of 1,000 would otherwise hear every listener's every change), anyone else's to all.
 void hub_send_about(struct hub *r, struct hub_conn *subject, const char *msg);
+// The audience rule both use: news of a quiet (audience) subject reaches the room's
+// non-audience and the subject itself; anyone else's reaches everyone.
+static inline bool hub_hears_about(const struct hub_conn *c, bool quiet, const char *subject_id)
+{
+    return !quiet || !role_is_audience(c->role) || strcmp(c->participant_id, subject_id) == 0;
+}
 // {"type":"error","id":req_id,"error":{code,message,field}} as malloc'd text.
 char *hub_error_msg(const char *req_id, const char *code, const char *field, const char *message);
 // The joined-shaped state (room, session, self, others present, ice servers) as malloc'd text.
